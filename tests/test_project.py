@@ -1,0 +1,73 @@
+"""Project tier: each rendered project passes its own checks, with its own locked tools."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.rendering import RenderedProject
+from tests.variants import VARIANTS, Variant
+
+pytestmark = [
+    pytest.mark.project,
+    pytest.mark.parametrize("variant", [v.param() for v in VARIANTS]),
+]
+
+
+def local_python(version: str) -> str | None:
+    """A local interpreter for `version`; uv may not download one here."""
+    for name in (f"python{version}",):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+@pytest.fixture
+def project(render, variant: Variant) -> RenderedProject:
+    version = variant.answer("python_version")
+    if local_python(version) is None:
+        pytest.skip(f"no Python {version} interpreter on this machine (uv cannot download one)")
+    return render(variant)
+
+
+def test_lock_is_written_and_current(project: RenderedProject) -> None:
+    assert (project.path / "uv.lock").is_file(), "the lock task did not write uv.lock"
+    project.run("uv", "lock", "--check", "--offline")
+
+
+def test_own_tests_pass(project: RenderedProject) -> None:
+    project.run("uv", "sync", "--locked")
+    result = project.run("uv", "run", "--locked", "pytest", "-q", "-p", "no:cacheprovider")
+    assert " passed" in result.stdout
+    assert "failed" not in result.stdout
+
+
+def test_the_entry_point_runs(project: RenderedProject, variant: Variant) -> None:
+    name = project.answers["project_name"]
+    if variant.answer("service_kind") == "cli":
+        result = project.run("uv", "run", "--locked", name, "--name", "Ada")
+        assert result.stdout == "Hello, Ada!\n"
+        return
+    package = name.replace("-", "_")
+    probe = (
+        "from fastapi.testclient import TestClient;"
+        f"from {package}.app import app;"
+        "response = TestClient(app).get('/health');"
+        "print(response.status_code, response.json())"
+    )
+    result = project.run("uv", "run", "--locked", "python", "-c", probe)
+    assert result.stdout.strip() == "200 {'status': 'ok'}"
+
+
+def test_the_project_is_committed_clean(project: RenderedProject) -> None:
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # The lock task runs before the first commit; caches from the tests above are ignored.
+    assert status == ""
