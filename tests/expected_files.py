@@ -40,10 +40,13 @@ def expected_files(variant: Variant, answers: dict) -> set[str]:
     else:
         files |= {f"src/{package}/greetings.py"}
     switches = {
-        "use_compose": "compose.yaml",
-        "use_run_script": "run.sh",
-        "use_pre_commit": ".pre-commit-config.yaml",
-        "use_ci": ".github/workflows/ci.yml",
+        "use_compose": {"compose.yaml"},
+        "use_run_script": {"run.sh"},
+        "use_pre_commit": {".pre-commit-config.yaml"},
+        "use_ci": {".github/workflows/ci.yml", ".github/workflows/template-update.yml"},
+        "use_devcontainer": {".devcontainer/devcontainer.json"},
     }
-    files |= {path for question, path in switches.items() if variant.answer(question)}
+    for question, paths in switches.items():
+        if variant.answer(question):
+            files |= paths
     return files

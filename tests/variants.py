@@ -101,7 +101,13 @@ VARIANTS: list[Variant] = [
     ),
     Variant(
         "switches-off",
-        {"use_compose": False, "use_run_script": False, "use_pre_commit": False, "use_ci": False},
+        {
+            "use_compose": False,
+            "use_run_script": False,
+            "use_pre_commit": False,
+            "use_ci": False,
+            "use_devcontainer": False,
+        },
     ),
     Variant(
         "renamed",
