@@ -7,6 +7,7 @@ import os
 import pytest
 
 from tests import environment
+from tests.docker_support.fixtures import docker_engine, docker_project, docker_session  # noqa: F401
 from tests.rendering import Renderer
 from tests.variants import VARIANTS
 

@@ -1,0 +1,51 @@
+"""pytest fixtures of the Docker tier; conftest.py imports them in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.docker_support import bases
+from tests.docker_support.images import DockerProject, DockerSession, image_refs, unbuildable_reason
+from tests.variants import Variant
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> None:
+    """A working engine, buildx and Compose v2: under CI=true required, elsewhere a skip."""
+    from tests.conftest import skip_or_fail
+
+    problem = bases.engine_problem()
+    if problem:
+        skip_or_fail(problem)
+
+
+@pytest.fixture(scope="session")
+def docker_session(docker_engine) -> Iterator[DockerSession]:
+    """Local bases, built images and started containers of this session (removed at its end)."""
+    session = DockerSession()
+    try:
+        yield session
+    finally:
+        session.cleanup()
+
+
+@pytest.fixture
+def docker_project(request, render, variant: Variant) -> DockerProject:
+    """The rendered `variant` with its local bases; a variant this machine cannot build skips
+    with its one-line reason (checked before the engine, so the reason shows without one)."""
+    project = render(variant)
+    dockerfile = project.read("Dockerfile")
+    reason = unbuildable_reason(variant, dockerfile)
+    if reason:
+        pytest.skip(f"cannot be built here: {reason}")
+    session: DockerSession = request.getfixturevalue("docker_session")
+    refs = image_refs(dockerfile)
+    try:
+        contexts = session.build_contexts(refs.values())
+    except bases.Unbuildable as exc:  # e.g. debootstrap missing: a machine problem
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail(f"local base images: {exc}")
+    return DockerProject(session, variant, project, contexts, refs)
