@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -67,6 +68,7 @@ POLL_INTERVAL_S = 0.02
 BUILD_TIMEOUT_S = 900
 RUN_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
+ENGINE_WAIT_S = 300
 
 ARG_IMAGE = re.compile(r"^ARG (\w+_IMAGE)=(\S+)\s*$", re.MULTILINE)
 FINAL_BASE = re.compile(r"^FROM \$\{(\w+)\} AS base\s*$", re.MULTILINE)
@@ -486,11 +488,10 @@ def set_marker(pyproject: Path, marker: str) -> None:
     pyproject.write_text(f"# benchmark run {marker}\n" + "".join(lines))
 
 
-def bench_variant(p: Plan, repeat: int, scratch: Path, run_id: str) -> dict[str, Any]:
+def bench_variant(p: Plan, repeat: int, work: Path, run_id: str) -> dict[str, Any]:
     variant = p.variant
     web = variant.answer("service_kind") == "web"
     project_name = variant.answer("project_name")
-    work = scratch / variant.id
     logs = work / "logs"
     logs.mkdir(parents=True)
     figures: dict[str, dict[str, Figure]] = {
@@ -800,8 +801,31 @@ def scratch_dir() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def engine_answers() -> bool:
+    try:
+        return sh(["docker", "info"], timeout=30, check=False).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def wait_for_engine() -> bool:
+    log(f"the Docker engine does not answer; waiting up to {ENGINE_WAIT_S} s for it")
+    deadline = time.monotonic() + ENGINE_WAIT_S
+    while time.monotonic() < deadline:
+        time.sleep(5)
+        if engine_answers():
+            time.sleep(5)  # let it settle
+            return True
+    return False
+
+
+def on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(143)  # so the finally blocks remove containers, images and temp files
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, on_sigterm)
     environment.setup()  # the tests' isolation: no user copier/git settings, local Pythons
     started = time.perf_counter()
     run_id = uuid.uuid4().hex[:8]
@@ -818,11 +842,23 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{variant.id}: skipped: {exc}")
         log(f"measuring {', '.join(p.variant.id for p in plans)} ({args.repeat} repetitions)")
         for p in plans:
-            try:
-                results[p.variant.id] = bench_variant(p, args.repeat, scratch, run_id)
-            except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-                failed[p.variant.id] = str(exc).splitlines()[0] if str(exc) else repr(exc)
-                log(f"{p.variant.id}: FAILED: {exc}")
+            for attempt in (1, 2):
+                work = scratch / f"{p.variant.id}-{attempt}"
+                try:
+                    results[p.variant.id] = bench_variant(
+                        p, args.repeat, work, f"{run_id}.{attempt}"
+                    )
+                    failed.pop(p.variant.id, None)
+                    break
+                except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+                    failed[p.variant.id] = str(exc).splitlines()[0] if str(exc) else repr(exc)
+                    log(f"{p.variant.id}: FAILED (attempt {attempt}): {exc}")
+                    # The engine is shared: another session may restart it under us. Once it
+                    # answers again, measure this variant again from the start, once.
+                    if attempt == 2 or engine_answers() or not wait_for_engine():
+                        break
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
     report = {
         "machine": machine(),
         "repeat": args.repeat,
