@@ -11,6 +11,8 @@ removed at the end of the session; nothing else on the engine is touched.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -39,6 +41,10 @@ METADATA_INSTRUCTIONS = (
     "ARG", "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER",
     "ONBUILD", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
 )  # fmt: skip
+#: Builds of this tier hold it shared; a build that is meant to fail holds it exclusively.
+#: BuildKit 0.13 (Engine 26.1) can panic in Job.walkProvenance, taking dockerd down, when a
+#: build fails while other builds share its vertices (seen twice with the lock test).
+BUILD_LOCK = bases.LOCK_DIR / "rendered-builds.lock"
 #: What a copy of a rendered project leaves behind: tool caches from other tiers.
 COPY_IGNORE = shutil.ignore_patterns(".venv", "__pycache__", ".pytest_cache", ".ruff_cache")
 
@@ -124,6 +130,17 @@ def copy_project(source: Path, dest: Path) -> Path:
     """A copy of a rendered project (git data included) that a test may change freely."""
     shutil.copytree(source, dest, symlinks=True, ignore=COPY_IGNORE)
     return dest
+
+
+@contextlib.contextmanager
+def build_lock(*, exclusive: bool):
+    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with BUILD_LOCK.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --------------------------------------------------------------------------- image contents
@@ -214,16 +231,25 @@ class DockerProject:
     def build(
         self, target: str = "production", *, path: Path | None = None, name: str = "", check=True
     ) -> tuple[str, subprocess.CompletedProcess]:
-        """(tag, result) of `docker build --target TARGET` of the rendered (or copied) project."""
+        """(tag, result) of `docker build --target TARGET` of the rendered (or copied) project.
+
+        With check=False the build is expected to fail, and runs alone (see BUILD_LOCK).
+        """
         tag = self.session.new_tag(self.variant, f"{target}{'-' + name if name else ''}")
-        result = run(
+        with build_lock(exclusive=not check):
+            result = self._build(target, path, tag, check)
+        return tag, result
+
+    def _build(
+        self, target: str, path: Path | None, tag: str, check: bool
+    ) -> subprocess.CompletedProcess:
+        return run(
             [
                 "docker", "build", "--progress=plain", *self.context_flags(),
                 "--target", target, "--tag", tag, str(path or self.path),
             ],
             cwd=path or self.path, timeout=BUILD_TIMEOUT, check=check,
         )  # fmt: skip
-        return tag, result
 
     def image(self, target: str = "production") -> str:
         """The rendered project's image for `target`, built once per session and shared."""
