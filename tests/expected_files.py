@@ -15,6 +15,7 @@ def expected_files(variant: Variant, answers: dict) -> set[str]:
         ".python-version",
         "Dockerfile",
         "README.md",
+        "renovate.json",
         "pyproject.toml",
         f"src/{package}/__init__.py",
         f"src/{package}/__main__.py",
@@ -45,6 +46,7 @@ def expected_files(variant: Variant, answers: dict) -> set[str]:
         "use_pre_commit": {".pre-commit-config.yaml"},
         "use_ci": {".github/workflows/ci.yml", ".github/workflows/template-update.yml"},
         "use_devcontainer": {".devcontainer/devcontainer.json"},
+        "use_catalog_info": {"catalog-info.yaml"},
     }
     for question, paths in switches.items():
         if variant.answer(question):

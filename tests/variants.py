@@ -118,6 +118,27 @@ VARIANTS: list[Variant] = [
             "author_email": "ada@example.org",
         },
     ),
+    # An organisation's catalog: Backstage metadata and its CA certificate as a build secret.
+    Variant(
+        "catalog-ca",
+        {
+            "use_catalog_info": True,
+            "catalog_owner": "group:payments",
+            "catalog_lifecycle": "production",
+            "ca_certificate_secret": True,
+        },
+    ),
+    Variant(
+        "catalog-ca-cli-standalone",
+        {
+            "service_kind": "cli",
+            "image_layout": "standalone",
+            "use_compose": False,
+            "use_catalog_info": True,
+            "catalog_lifecycle": "deprecated",
+            "ca_certificate_secret": True,
+        },
+    ),
 ]
 
 VARIANTS_BY_ID = {variant.id: variant for variant in VARIANTS}
