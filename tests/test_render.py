@@ -173,3 +173,22 @@ def test_devcontainer_uses_the_dev_target(project: RenderedProject, variant: Var
     ).resolve()
     assert "FROM base AS dev" in project.read("Dockerfile")
     assert config["remoteUser"] == "app"
+
+
+def test_renovate_keeps_uv_images_lock_hooks_and_actions_current(
+    project: RenderedProject, variant: Variant
+) -> None:
+    config = json.loads(project.read("renovate.json"))
+    managers = set(config["enabledManagers"])
+    # The Dockerfile ARGs (uv image, base images) and the uv.lock through pyproject.toml.
+    assert {"dockerfile", "pep621", "custom.regex"} <= managers
+    assert config["lockFileMaintenance"]["enabled"] is True
+    assert ("pre-commit" in managers) == variant.answer("use_pre_commit")
+    assert config["pre-commit"]["enabled"] == variant.answer("use_pre_commit")
+    assert ("github-actions" in managers) == variant.answer("use_ci")
+    assert ("docker-compose" in managers) == variant.answer("use_compose")
+    # Renovate writes named groups as (?<name>...), Python as (?P<name>...).
+    pattern = config["customManagers"][0]["matchStrings"][0].replace("(?<", "(?P<")
+    installer_url = re.compile(pattern)
+    if variant.answer("uv_install") == "installer" and variant.answer("image_layout") != "uv-image":
+        assert installer_url.search(project.read("Dockerfile"))
