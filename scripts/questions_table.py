@@ -1,0 +1,80 @@
+"""Print the README's table of questions, generated from copier.yml.
+
+    uv run python scripts/questions_table.py
+
+Paste the output between `<!-- questions:start -->` and `<!-- questions:end -->` in README.md;
+tests/test_readme.py fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+START = "<!-- questions:start -->"
+END = "<!-- questions:end -->"
+
+
+def questions(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The questions a user can answer: computed values (`when: false`) are left out."""
+    return {
+        name: spec
+        for name, spec in config.items()
+        if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
+    }
+
+
+def cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def code(value: Any) -> str:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"`{value}`" if value != "" else '`""`'
+
+
+def values(spec: dict[str, Any]) -> str:
+    choices = spec.get("choices")
+    if not choices:
+        return "" if spec.get("type") == "bool" else "free text, validated"
+    listed = choices.values() if isinstance(choices, dict) else choices
+    return ", ".join(code(v["value"] if isinstance(v, dict) else v) for v in listed)
+
+
+def table(config: dict[str, Any]) -> str:
+    rows = [
+        "| Question | Type | Default | Values | Asked when | What it is |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, spec in questions(config).items():
+        when = spec.get("when")
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    f"`{name}`",
+                    spec.get("type", "str"),
+                    cell(code(spec.get("default", ""))),
+                    cell(values(spec)),
+                    cell(code(when)) if when is not None else "always",
+                    cell(spec.get("help", "")),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def main() -> int:
+    config = yaml.safe_load((ROOT / "copier.yml").read_text())
+    sys.stdout.write(table(config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
