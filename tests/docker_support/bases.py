@@ -49,6 +49,7 @@ __all__ = [
     "engine_problem",
     "ensure_local_image",
     "local_image_name",
+    "without_ca",
 ]
 
 log = logging.getLogger(__name__)
@@ -606,10 +607,40 @@ def ensure_local_image(public_ref: str, *, uv_version: str) -> str:
     return _BUILDERS[spec.kind](spec)
 
 
-def build_contexts(public_refs: Iterable[str], *, uv_version: str) -> dict[str, str]:
+def build_contexts(
+    public_refs: Iterable[str], *, uv_version: str, with_ca: bool = True
+) -> dict[str, str]:
     """{public_ref: 'docker-image://<local name>'} for `docker build --build-context` and
-    Compose build.additional_contexts. Raises Unbuildable for the first that cannot be built."""
+    Compose build.additional_contexts. Raises Unbuildable for the first that cannot be built.
+
+    with_ca=False gives stand-ins without this machine's CA bundle (see `without_ca`)."""
     refs = list(dict.fromkeys(public_refs))
     for ref in refs:  # report an unbuildable reference before spending time on builds
         _spec(ref, uv_version)
-    return {ref: f"docker-image://{ensure_local_image(ref, uv_version=uv_version)}" for ref in refs}
+    local = {ref: ensure_local_image(ref, uv_version=uv_version) for ref in refs}
+    if not with_ca:
+        local = {ref: without_ca(name) for ref, name in local.items()}
+    return {ref: f"docker-image://{name}" for ref, name in local.items()}
+
+
+# --------------------------------------------------------------------------- without the CA
+
+
+def without_ca(local_image: str) -> str:
+    """A copy of a stand-in without this machine's CA bundle, which the TLS proxy in front of
+    the package index needs: a build from it reaches the index only if it brings the CA itself
+    (the template's `ca_certificate_secret`). The distroless uv stand-in is returned as it is:
+    builds only take /uv and /uvx from it."""
+    if local_image.startswith(f"{PREFIX}/uv:") and "-python" not in local_image:
+        return local_image
+    repository, _, tag = local_image.partition(":")
+    name = f"{repository}:{tag}-noca"
+    # UV_NO_CACHE: the builder's shared uv cache mount may hold every wheel already, and then a
+    # build would never reach the index; this stand-in is a machine that must download.
+    dockerfile = f"""\
+FROM {local_image}
+RUN rm -f {IMAGE_CA_BUNDLE} /usr/local/share/ca-certificates/{PREFIX}-host.crt
+ENV UV_NO_CACHE=1
+"""
+    recipe = f"{dockerfile}\nparent {_image_id(local_image)}"
+    return _ensure(name, recipe, lambda digest: _docker_build(name, dockerfile, {}, digest))
