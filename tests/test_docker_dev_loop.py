@@ -98,7 +98,7 @@ def test_compose_watch_syncs_edits_and_rebuilds_on_uv_add(
     watch_log = tmp_path / "watch.log"
     watcher: subprocess.Popen | None = None
     url = f"http://127.0.0.1:{port}"
-    with build_lock(exclusive=False):
+    with build_lock():
         try:
             compose("up", "--detach", "--build", "--wait", timeout=600)
             assert http_get_json(f"{url}/health") == {"status": "ok"}

@@ -39,7 +39,7 @@ def run_script(project: DockerProject, script: Path, cwd: Path, *args: str) -> d
         "RUN_IMAGE": project.session.new_tag(project.variant, "run-sh"),
         "RUN_PORT": str(free_port()),
     }
-    with build_lock(exclusive=False):
+    with build_lock():
         result = subprocess.run(
             [str(script), "python", "-c", PROBE, *args],
             cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,

@@ -41,9 +41,10 @@ METADATA_INSTRUCTIONS = (
     "ARG", "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER",
     "ONBUILD", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
 )  # fmt: skip
-#: Builds of this tier hold it shared; a build that is meant to fail holds it exclusively.
-#: BuildKit 0.13 (Engine 26.1) can panic in Job.walkProvenance, taking dockerd down, when a
-#: build fails while other builds share its vertices (seen twice with the lock test).
+#: Every build of this tier (docker build, compose up/watch, run.sh) holds it, so the xdist
+#: workers never build at the same time. BuildKit 0.13 (Engine 26.1) panics in
+#: Job.walkProvenance, taking dockerd down, when concurrent builds share vertices (seen three
+#: times here with two workers; never with builds in series).
 BUILD_LOCK = bases.LOCK_DIR / "rendered-builds.lock"
 #: What a copy of a rendered project leaves behind: tool caches from other tiers.
 COPY_IGNORE = shutil.ignore_patterns(".venv", "__pycache__", ".pytest_cache", ".ruff_cache")
@@ -133,10 +134,10 @@ def copy_project(source: Path, dest: Path) -> Path:
 
 
 @contextlib.contextmanager
-def build_lock(*, exclusive: bool):
+def build_lock():
     BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
     with BUILD_LOCK.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -233,19 +234,24 @@ class DockerProject:
     ) -> tuple[str, subprocess.CompletedProcess]:
         """(tag, result) of `docker build --target TARGET` of the rendered (or copied) project.
 
-        With check=False the build is expected to fail, and runs alone (see BUILD_LOCK).
+        check=False: the build may fail, and the result says how. Builds run one at a time
+        (see BUILD_LOCK).
         """
         tag = self.session.new_tag(self.variant, f"{target}{'-' + name if name else ''}")
-        with build_lock(exclusive=not check):
-            result = self._build(target, path, tag, check)
+        # A build that may fail gets its bases under names of its own, so that its graph
+        # shares no source vertex with any other build on the engine (see BUILD_LOCK).
+        contexts = self.contexts if check else self.session.private_contexts(self.contexts)
+        with build_lock():
+            result = self._build(target, path, tag, check, contexts)
         return tag, result
 
     def _build(
-        self, target: str, path: Path | None, tag: str, check: bool
+        self, target: str, path: Path | None, tag: str, check: bool, contexts: dict[str, str]
     ) -> subprocess.CompletedProcess:
+        flags = [f for ref, ctx in contexts.items() for f in ("--build-context", f"{ref}={ctx}")]
         return run(
             [
-                "docker", "build", "--progress=plain", *self.context_flags(),
+                "docker", "build", "--progress=plain", *flags,
                 "--target", target, "--tag", tag, str(path or self.path),
             ],
             cwd=path or self.path, timeout=BUILD_TIMEOUT, check=check,
@@ -290,6 +296,18 @@ class DockerSession:
         if key not in self.contexts:
             self.contexts[key] = bases.build_contexts(key, uv_version=UV_VERSION)
         return self.contexts[key]
+
+    def private_contexts(self, contexts: dict[str, str]) -> dict[str, str]:
+        """The same local bases under tags of this session's own (removed at its end)."""
+        private = {}
+        for ref, ctx in contexts.items():
+            local = ctx.removeprefix("docker-image://")
+            self.counter += 1
+            alias = f"{TAG_PREFIX}/base:{self.token}-{self.counter}"
+            docker("tag", local, alias)
+            self.tags.append(alias)
+            private[ref] = f"docker-image://{alias}"
+        return private
 
     def start(self, *args: str) -> str:
         """`docker run --detach ARGS`; the container is removed at the end of the session."""
