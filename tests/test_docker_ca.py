@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import skip_or_fail
 from tests.docker_support import bases
+from tests.docker_support.images import build_lock
 from tests.rendering import RenderedProject, run
 from tests.variants import VARIANTS_BY_ID
 
@@ -45,7 +46,10 @@ def docker_build(project: RenderedProject, contexts: dict[str, str], *extra: str
     args = ["docker", "build", "--progress=plain", *extra]
     for ref, context in contexts.items():
         args += ["--build-context", f"{ref}={context}"]
-    return run([*args, "."], cwd=project.path, timeout=900, check=False)
+    # One build at a time across workers and tests: BuildKit 0.13 can panic (and take dockerd
+    # down) when a failing build shares vertices with concurrent ones; the bases are private.
+    with build_lock():
+        return run([*args, "."], cwd=project.path, timeout=900, check=False)
 
 
 @pytest.fixture(scope="module")
