@@ -294,7 +294,9 @@ class DockerSession:
         """Local bases for `refs`, built once per session (bases.py reuses existing images)."""
         key = tuple(refs)
         if key not in self.contexts:
-            self.contexts[key] = bases.build_contexts(key, uv_version=UV_VERSION)
+            # Building a missing base is a build too: one at a time (see BUILD_LOCK).
+            with build_lock():
+                self.contexts[key] = bases.build_contexts(key, uv_version=UV_VERSION)
         return self.contexts[key]
 
     def private_contexts(self, contexts: dict[str, str]) -> dict[str, str]:
