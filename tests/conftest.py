@@ -8,6 +8,7 @@ import pytest
 
 from tests import environment
 from tests.docker_support.fixtures import docker_engine, docker_project, docker_session  # noqa: F401
+from tests.docker_support.images import unbuildable_by_answers
 from tests.rendering import Renderer
 from tests.variants import VARIANTS
 
@@ -22,12 +23,38 @@ def render(copie_session) -> Renderer:
     return Renderer(copie_session)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # All tests of one variant run on the same xdist worker, which renders it once.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept, left_out = [], []
     for item in items:
         variant = getattr(item, "callspec", None) and item.callspec.params.get("variant")
-        if variant is not None:
-            item.add_marker(pytest.mark.xdist_group(variant.id))
+        if variant is None:
+            kept.append(item)
+            continue
+        # A variant this machine cannot build is no Docker test here: it is listed, with its
+        # reason, at the end of the run (never skipped, never passed).
+        if item.get_closest_marker("docker") and unbuildable_by_answers(variant):
+            left_out.append(item)
+            continue
+        # All tests of one variant run on the same xdist worker, which renders it once.
+        item.add_marker(pytest.mark.xdist_group(variant.id))
+        kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    ran_docker = any(
+        "test_docker_" in getattr(report, "nodeid", "")
+        for reports in terminalreporter.stats.values()
+        for report in reports
+    )
+    if not ran_docker:
+        return
+    terminalreporter.section("Docker tier: variants not built on this machine")
+    for variant in VARIANTS:
+        if reason := unbuildable_by_answers(variant):
+            terminalreporter.write_line(f"{variant.id}: {reason}")
 
 
 def skip_or_fail(reason: str) -> None:

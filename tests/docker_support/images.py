@@ -64,7 +64,25 @@ def unbuildable_reason(variant: Variant, dockerfile: str) -> str | None:
     The one place that decides, shared by the Docker tier and the benchmark: first what the
     answers make the build download, then whether every base image has a local stand-in.
     """
+    reason = unbuildable_by_answers(variant)
+    if reason:
+        return reason
+    refs = image_refs(dockerfile)
+    if not refs:
+        return "the rendered Dockerfile names no ARG *_IMAGE base image to substitute"
+    for ref in refs.values():
+        try:
+            bases.local_image_name(ref, uv_version=UV_VERSION)
+        except bases.Unbuildable as exc:
+            return str(exc)
+    return None
+
+
+def unbuildable_by_answers(variant: Variant) -> str | None:
+    """The same decision from the answers alone, before anything is rendered (collection)."""
     layout = variant.answer("image_layout")
+    base_os = variant.answer("base_os")
+    python = variant.answer("python_version")
     if layout == "standalone":
         return (
             "standalone layout: `uv python install` downloads CPython at build time, "
@@ -75,14 +93,13 @@ def unbuildable_reason(variant: Variant, dockerfile: str) -> str | None:
             f"uv installer: the build downloads https://astral.sh/uv/{UV_VERSION}/install.sh, "
             "and astral.sh is unreachable here"
         )
-    refs = image_refs(dockerfile)
-    if not refs:
-        return "the rendered Dockerfile names no ARG *_IMAGE base image to substitute"
-    for ref in refs.values():
-        try:
-            bases.local_image_name(ref, uv_version=UV_VERSION)
-        except bases.Unbuildable as exc:
-            return str(exc)
+    if base_os == "alpine":
+        return "alpine: no Alpine root filesystem can be made without a registry"
+    if bases.DEBIAN_PYTHON.get(base_os) != python:
+        return (
+            f"Python {python} on {base_os}: Debian packages no such Python; "
+            f"{bases.PYTHON_SUITES_TEXT}"
+        )
     return None
 
 
