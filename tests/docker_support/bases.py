@@ -275,7 +275,8 @@ def local_image_name(public_ref: str, *, uv_version: str) -> str:
 
 
 @contextlib.contextmanager
-def _lock(name: str) -> Iterator[None]:
+def file_lock(name: str) -> Iterator[None]:
+    """An exclusive lock shared by every process of this machine (pytest-xdist workers)."""
     LOCK_DIR.mkdir(parents=True, exist_ok=True)
     path = LOCK_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".lock")
     with path.open("a") as handle:
@@ -291,7 +292,7 @@ def _ensure(name: str, recipe: str, build: Callable[[str], None]) -> str:
     digest = hashlib.sha256(f"{RECIPE_VERSION}\n{recipe}".encode()).hexdigest()[:16]
     if _image_label(name) == digest:
         return name
-    with _lock(name):
+    with file_lock(name):
         if _image_label(name) == digest:  # another worker built it meanwhile
             return name
         started = time.monotonic()

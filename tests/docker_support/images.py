@@ -11,8 +11,6 @@ removed at the end of the session; nothing else on the engine is touched.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import re
@@ -45,7 +43,7 @@ METADATA_INSTRUCTIONS = (
 #: workers never build at the same time. BuildKit 0.13 (Engine 26.1) panics in
 #: Job.walkProvenance, taking dockerd down, when concurrent builds share vertices (seen three
 #: times here with two workers; never with builds in series).
-BUILD_LOCK = bases.LOCK_DIR / "rendered-builds.lock"
+BUILD_LOCK = "rendered-builds"
 #: What a copy of a rendered project leaves behind: tool caches from other tiers.
 COPY_IGNORE = shutil.ignore_patterns(".venv", "__pycache__", ".pytest_cache", ".ruff_cache")
 
@@ -150,15 +148,9 @@ def copy_project(source: Path, dest: Path) -> Path:
     return dest
 
 
-@contextlib.contextmanager
 def build_lock():
-    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
-    with BUILD_LOCK.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold while building (see BUILD_LOCK)."""
+    return bases.file_lock(BUILD_LOCK)
 
 
 # --------------------------------------------------------------------------- image contents
