@@ -43,6 +43,9 @@ def main() -> int:
     if not Path("pyproject.toml").is_file():
         print("lock: no pyproject.toml here; nothing to lock")
         return 0
+    if "<<<<<<< " in Path("pyproject.toml").read_text():
+        print("lock: pyproject.toml holds update conflicts; resolve them, then run `uv lock`")
+        return 0
     if shutil.which("uv") is None:
         print("lock: uv is not installed; run `uv lock` in the project once it is")
         return 0

@@ -89,3 +89,21 @@ def test_git_hook_without_identity_says_so(project_copy: Path, tmp_path: Path) -
     assert result.stdout.count("\n") == 1
     assert "not committed" in result.stdout
     assert (project_copy / ".git").is_dir()
+
+
+def test_conflict_report_names_unmerged_files(project_copy: Path) -> None:
+    assert hook("report_conflicts.py", project_copy).stdout == (
+        "update: merged without conflicts; review `git diff`, then commit\n"
+    )
+    # Make Dockerfile unmerged the way a conflicting merge does.
+    git = ["git", "-C", str(project_copy)]
+    subprocess.run([*git, "checkout", "-q", "-b", "theirs"], check=True)
+    (project_copy / "Dockerfile").write_text("FROM theirs\n")
+    subprocess.run([*git, "commit", "-qam", "theirs"], check=True)
+    subprocess.run([*git, "checkout", "-q", "main"], check=True)
+    (project_copy / "Dockerfile").write_text("FROM ours\n")
+    subprocess.run([*git, "commit", "-qam", "ours"], check=True)
+    subprocess.run([*git, "merge", "-q", "theirs"], capture_output=True, check=False)
+    result = hook("report_conflicts.py", project_copy)
+    assert result.stdout.startswith("update: conflicts in Dockerfile: resolve")
+    assert result.stdout.count("\n") == 1

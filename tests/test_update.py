@@ -159,8 +159,11 @@ def test_release_brings_template_changes_and_keeps_the_projects_own(
 
     # Tasks and migrations are quiet: one line per hook, no traceback (quiet=True hides Copier).
     printed = [line for line in capfd.readouterr().out.splitlines() if line.strip()]
-    assert all(line.startswith(("lock:", "migration 0.2.0:")) for line in printed), printed
+    assert all(line.startswith(("lock:", "update:", "migration 0.2.0:")) for line in printed), (
+        printed
+    )
     assert "lock: wrote uv.lock" in printed  # pyproject.toml changed on both sides
+    assert "update: merged without conflicts; review `git diff`, then commit" in printed
 
     dockerfile = (project / "Dockerfile").read_text()
     assert "PYTHONFAULTHANDLER=1" in dockerfile  # the template's line arrived
@@ -212,9 +215,11 @@ def test_both_sides_changed_a_line_gives_inline_markers_and_an_unmerged_file(
         cwd=project, capture_output=True, text=True, check=False,
     )  # fmt: skip
 
-    # Copier 9.19.1 exits 0 and prints nothing about the conflict; it says so through git:
+    # Copier 9.19.1 exits 0 and prints nothing about the conflict; the template's
+    # after-update migration (hooks/report_conflicts.py) says so, and so does git:
     # the file holds both texts between markers and is unmerged (`git status`: UU).
     assert result.returncode == 0, result.stderr
+    assert "update: conflicts in Dockerfile: resolve" in result.stdout + result.stderr
     dockerfile = (project / "Dockerfile").read_text()
     assert has_markers(dockerfile)
     assert "PYTHONOPTIMIZE=1" in dockerfile
