@@ -13,6 +13,10 @@ uv_pin=$(sed -n 's/.*"uv==\([0-9.]*\)".*/\1/p' pyproject.toml)
 if ! command -v uv >/dev/null 2>&1 || [ "$(uv --version | cut -d' ' -f2)" != "$uv_pin" ]; then
     say "installing uv $uv_pin"
     python3 -m pip install --quiet --disable-pip-version-check "uv==$uv_pin"
+    # pyenv exposes new console scripts through its shims only after a rehash.
+    if command -v pyenv >/dev/null 2>&1; then
+        pyenv rehash
+    fi
     hash -r
 fi
 say "$(uv --version)"
