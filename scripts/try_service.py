@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import copier
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.docker_support.bases import build_contexts
+from tests.docker_support.images import image_refs
 from tests.variants import TEMPLATE_ROOT, default_of
 
 
@@ -34,7 +34,7 @@ def say(message: str) -> None:
 
 def base_image_flags(dockerfile: Path) -> list[str]:
     """--build-context flags for base images that cannot be pulled here; [] when all can."""
-    refs = re.findall(r"^ARG \w+_IMAGE=(\S+)$", dockerfile.read_text(), re.MULTILINE)
+    refs = image_refs(dockerfile.read_text()).values()
     missing = [
         ref
         for ref in refs

@@ -9,13 +9,11 @@ with it.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.conftest import skip_or_fail
 from tests.docker_support import bases
-from tests.docker_support.images import build_lock
+from tests.docker_support.images import build_lock, image_refs
 from tests.rendering import RenderedProject, run
 from tests.variants import VARIANTS_BY_ID
 
@@ -58,7 +56,7 @@ def project_and_bases(render) -> tuple[RenderedProject, dict[str, str]]:
     if problem:
         skip_or_fail(problem)
     project = render(VARIANTS_BY_ID["catalog-ca"])
-    refs = re.findall(r"^ARG \w+_IMAGE=(\S+)$", project.read("Dockerfile"), re.MULTILINE)
+    refs = list(image_refs(project.read("Dockerfile")).values())
     uv_version = project.answers.get("uv_version") or "0.13.9"
     try:
         contexts = bases.build_contexts(refs, uv_version=uv_version, with_ca=False)

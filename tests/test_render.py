@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import skip_or_fail
+from tests.docker_support.images import image_refs
 from tests.expected_files import expected_files
 from tests.rendering import RenderedProject, run
 from tests.variants import TEMPLATE_ROOT, VARIANTS, Variant
@@ -66,7 +67,7 @@ def test_one_python_version_everywhere(project: RenderedProject, variant: Varian
     assert project.read(".python-version").strip() == version
     assert pyproject["project"]["requires-python"] == f">={version}"
     assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
-    image_args = re.findall(r"^ARG \w+_IMAGE=(\S+)$", project.read("Dockerfile"), re.MULTILINE)
+    image_args = list(image_refs(project.read("Dockerfile")).values())
     python_refs = [ref for ref in image_args if "python" in ref]
     if variant.answer("image_layout") == "standalone":
         assert f"uv python install {version}" in project.read("Dockerfile")
