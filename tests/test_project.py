@@ -18,10 +18,7 @@ pytestmark = [
 
 def local_python(version: str) -> str | None:
     """A local interpreter for `version`; uv may not download one here."""
-    for name in (f"python{version}",):
-        if found := shutil.which(name):
-            return found
-    return None
+    return shutil.which(f"python{version}")
 
 
 @pytest.fixture
