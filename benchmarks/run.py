@@ -47,9 +47,10 @@ if str(REPO_ROOT) not in sys.path:  # `uv run benchmarks/run.py` as well as `-m 
 
 import copier  # noqa: E402
 
-from tests import environment  # noqa: E402
-from tests.docker_support.bases import Unbuildable, build_contexts  # noqa: E402
-from tests.variants import TEMPLATE_ROOT, VARIANTS, VARIANTS_BY_ID, Variant, copier_config  # noqa: E402
+from tests.support import environment  # noqa: E402
+from tests.support.base_images import build_contexts  # noqa: E402
+from tests.support.image_refs import Unbuildable  # noqa: E402
+from tests.support.variants import TEMPLATE_ROOT, VARIANTS, VARIANTS_BY_ID, Variant, copier_config  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 NAIVE_DOCKERFILE = BENCH_DIR / "naive.Dockerfile"

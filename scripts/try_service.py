@@ -5,7 +5,7 @@
 The service is rendered into DESTINATION (default: ./my-service, which must not exist),
 its production image is built and started, and the script waits until Docker reports it
 healthy and its /health endpoint answers. Where no container registry can be reached, the
-base images are replaced by local stand-ins (tests/docker_support/bases.py) through
+base images are replaced by local stand-ins (tests/support/base_images.py) through
 `--build-context`, without editing the rendered Dockerfile.
 """
 
@@ -23,9 +23,10 @@ import copier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.docker_support.bases import build_contexts
-from tests.docker_support.images import image_refs
-from tests.variants import TEMPLATE_ROOT, default_of
+from tests.support.base_images import build_contexts
+from tests.support.builds import context_flags
+from tests.support.image_refs import image_refs
+from tests.support.variants import TEMPLATE_ROOT, default_of
 
 
 def say(message: str) -> None:
@@ -44,10 +45,7 @@ def base_image_flags(dockerfile: Path) -> list[str]:
     if not missing:
         return []
     say(f"no registry reachable for {', '.join(missing)}: using local stand-ins")
-    contexts = build_contexts(missing, uv_version=default_of("uv_version"))
-    return [
-        flag for ref, local in contexts.items() for flag in ("--build-context", f"{ref}={local}")
-    ]
+    return context_flags(build_contexts(missing))
 
 
 def wait_until_healthy(container: str, url: str, deadline: float) -> dict:
