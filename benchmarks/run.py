@@ -4,7 +4,7 @@ Run from the repository root (see benchmarks/README.md):
 
     uv run python -m benchmarks.run [--variants id,id] [--repeat N] [--out DIR]
 
-Per variant of tests/variants.py that this machine can build, and for the naive reference
+Per variant of tests/support/variants.py that this machine can build, and for the naive reference
 Dockerfile (benchmarks/naive.Dockerfile) built in the same run on the same local base
 images and the same rendered project, it measures render time (with and without the
 copier tasks), cold build, warm rebuild after a one-line source edit, rebuild after a
@@ -52,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--variants",
         default="",
-        help="comma-separated variant ids from tests/variants.py (default: every buildable one)",
+        help="comma-separated variant ids from tests/support/variants.py (default: every buildable one)",
     )
     parser.add_argument(
         "--repeat",

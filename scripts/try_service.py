@@ -12,11 +12,8 @@ base images are replaced by local stand-ins (tests/support/base_images.py) throu
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import copier
@@ -24,7 +21,8 @@ import copier
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.base_images import build_contexts
-from tests.support.builds import context_flags
+from tests.support.builds import docker_build
+from tests.support.containers import http_get_json, wait_healthy
 from tests.support.image_refs import image_refs
 from tests.support.variants import TEMPLATE_ROOT, default_of
 
@@ -33,8 +31,8 @@ def say(message: str) -> None:
     print(f"try-service: {message}", flush=True)
 
 
-def base_image_flags(dockerfile: Path) -> list[str]:
-    """--build-context flags for base images that cannot be pulled here; [] when all can."""
+def stand_ins(dockerfile: Path) -> dict[str, str]:
+    """Local stand-ins for the base images that cannot be pulled here; {} when all can."""
     refs = image_refs(dockerfile.read_text()).values()
     missing = [
         ref
@@ -43,23 +41,9 @@ def base_image_flags(dockerfile: Path) -> list[str]:
         and subprocess.run(["docker", "pull", "--quiet", ref], capture_output=True).returncode
     ]
     if not missing:
-        return []
+        return {}
     say(f"no registry reachable for {', '.join(missing)}: using local stand-ins")
-    return context_flags(build_contexts(missing))
-
-
-def wait_until_healthy(container: str, url: str, deadline: float) -> dict:
-    while time.monotonic() < deadline:
-        state = json.loads(
-            subprocess.check_output(["docker", "inspect", "--format", "{{json .State}}", container])
-        )
-        if state.get("Health", {}).get("Status") == "healthy":
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.load(response)
-        if not state["Running"]:
-            raise SystemExit(f"try-service: the container stopped: {state}")
-        time.sleep(0.5)
-    raise SystemExit("try-service: the service did not become healthy in time")
+    return build_contexts(missing)
 
 
 def main() -> int:
@@ -76,11 +60,9 @@ def main() -> int:
         str(TEMPLATE_ROOT), destination, defaults=True, unsafe=True, vcs_ref="HEAD", quiet=True
     )
     name = default_of("project_name")
-    flags = base_image_flags(destination / "Dockerfile")
+    contexts = stand_ins(destination / "Dockerfile")
     say(f"building {name}:latest")
-    subprocess.run(
-        ["docker", "build", "--quiet", *flags, "--tag", name, "."], cwd=destination, check=True
-    )
+    docker_build(destination, contexts=contexts, tag=name)
     subprocess.run(["docker", "rm", "--force", name], capture_output=True)
     subprocess.run(
         [
@@ -98,7 +80,11 @@ def main() -> int:
         capture_output=True,
     )
     url = f"http://127.0.0.1:{args.port}/health"
-    answer = wait_until_healthy(name, url, time.monotonic() + 60)
+    try:
+        wait_healthy(name, timeout=60)
+    except (AssertionError, RuntimeError) as exc:
+        raise SystemExit(f"try-service: the service did not become healthy: {exc}") from exc
+    answer = http_get_json(url)
     say(f"{name} is healthy: GET {url} -> {answer}")
     say(f"stop it with: docker rm --force {name}; its sources are in {destination}")
     return 0

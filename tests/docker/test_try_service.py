@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.support.build_lock import build_lock
 from tests.support.ports import free_port
 from tests.support.variants import TEMPLATE_ROOT, default_of
 
@@ -14,12 +13,12 @@ def test_try_service_renders_builds_and_serves(docker_engine, tmp_path) -> None:
     destination = tmp_path / "my service"  # a path with a space
     name = default_of("project_name")
     try:
-        with build_lock():
-            result = subprocess.run(
-                [sys.executable, str(TEMPLATE_ROOT / "scripts" / "try_service.py"),
-                 str(destination), "--port", str(free_port())],
-                capture_output=True, text=True, timeout=900, check=False,
-            )  # fmt: skip
+        # The script takes the build lock itself, around its build only.
+        result = subprocess.run(
+            [sys.executable, str(TEMPLATE_ROOT / "scripts" / "try_service.py"),
+             str(destination), "--port", str(free_port())],
+            capture_output=True, text=True, timeout=900, check=False,
+        )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
         assert f"{name} is healthy" in result.stdout
         assert "{'status': 'ok'}" in result.stdout

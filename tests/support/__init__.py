@@ -15,7 +15,7 @@ build_lock       the one-build-at-a-time lock every build holds
 image_refs       Dockerfile `ARG *_IMAGE=` references and which local stand-in each needs
 rootfs           Debian root filesystems by debootstrap from this machine's apt mirror
 base_images      building the local stand-ins for the public base images
-build_contexts   `--build-context` substitution of the stand-ins, and the one build command
+builds           the one `docker build`, with `--build-context` substitution of the stand-ins
 buildability     whether this machine can build a variant (Docker tier and benchmark)
 layers           an image's layers and their bytes
 containers       running containers and images, and waiting for them

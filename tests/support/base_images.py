@@ -147,9 +147,19 @@ def _ca_recipe(ca: bytes) -> str:
     return "ca " + hashlib.sha256(ca).hexdigest()
 
 
+def _ensure_with_ca(name: str, dockerfile: str, *, parent: str) -> str:
+    """`name` built from `dockerfile` on `parent` with this machine's CA bundle in its context."""
+    ca = _host_ca_bundle()
+    recipe = f"{dockerfile}\n{_ca_recipe(ca)}\nparent {_image_id(parent)}"
+    return _ensure(
+        name,
+        recipe,
+        lambda digest: _docker_build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
+    )
+
+
 def _build_debian(spec: StandIn) -> str:
     rootfs = _rootfs(spec.suite)
-    ca = _host_ca_bundle()
     # The bundle also goes to /usr/local/share/ca-certificates so that a Dockerfile
     # that installs ca-certificates (which regenerates the bundle) keeps the proxy CA.
     dockerfile = f"""\
@@ -159,17 +169,11 @@ COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["bash"]
 """
-    recipe = f"{dockerfile}\n{_ca_recipe(ca)}\nparent {_image_id(rootfs)}"
-    return _ensure(
-        spec.name,
-        recipe,
-        lambda digest: _docker_build(spec.name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    return _ensure_with_ca(spec.name, dockerfile, parent=rootfs)
 
 
 def _build_python(spec: StandIn) -> str:
     debian = _build_debian(StandIn("debian", suite=spec.suite))
-    ca = _host_ca_bundle()
     minor = spec.python
     # Debian's python3 lives in /usr/bin in every stage built from this image. The
     # EXTERNALLY-MANAGED marker goes, as in the official images (uv pip --system works).
@@ -189,12 +193,7 @@ COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["python3"]
 """
-    recipe = f"{dockerfile}\n{_ca_recipe(ca)}\nparent {_image_id(debian)}"
-    return _ensure(
-        spec.name,
-        recipe,
-        lambda digest: _docker_build(spec.name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    return _ensure_with_ca(spec.name, dockerfile, parent=debian)
 
 
 def _download_uv_wheel(version: str, dest: Path) -> Path:

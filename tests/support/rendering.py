@@ -22,6 +22,19 @@ NOT_PROJECT_FILES = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cac
 COPY_IGNORE = shutil.ignore_patterns(".venv", "__pycache__", ".pytest_cache", ".ruff_cache")
 
 
+def copier_options(data: dict[str, Any] | None, vcs_ref: str) -> dict[str, Any]:
+    """What every render and update here passes: the answers, the defaults for the rest, the
+    tasks trusted, Copier quiet, and never the user's Copier settings."""
+    return {
+        "data": data or {},
+        "vcs_ref": vcs_ref,
+        "defaults": True,
+        "unsafe": True,
+        "quiet": True,
+        "settings": copier.Settings(),
+    }
+
+
 def copy_project(
     template: Path | str,
     dst: Path,
@@ -34,17 +47,7 @@ def copy_project(
 
     Never the user's Copier settings; tasks (uv lock, git init) run unless tasks=False.
     """
-    copier.run_copy(
-        str(template),
-        dst,
-        data=data or {},
-        vcs_ref=vcs_ref,
-        defaults=True,
-        unsafe=True,
-        quiet=True,
-        skip_tasks=not tasks,
-        settings=copier.Settings(),
-    )
+    copier.run_copy(str(template), dst, skip_tasks=not tasks, **copier_options(data, vcs_ref))
     return dst
 
 
@@ -53,16 +56,7 @@ def update_project(
 ) -> None:
     """`copier update` of `dst` to `vcs_ref`, conflicts inline, the defaults for new questions."""
     copier.run_update(
-        dst,
-        data=data or {},
-        vcs_ref=vcs_ref,
-        defaults=True,
-        overwrite=True,
-        unsafe=True,
-        quiet=True,
-        conflict="inline",
-        settings=copier.Settings(),
-        **options,
+        dst, overwrite=True, conflict="inline", **copier_options(data, vcs_ref), **options
     )
 
 

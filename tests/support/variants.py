@@ -25,14 +25,19 @@ def copier_config() -> dict[str, Any]:
     return yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
 
 
-@cache
-def copier_questions() -> dict[str, dict[str, Any]]:
-    """The questions a user can answer (computed values have `when: false`)."""
+def questions(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The questions a user can answer: computed values (`when: false`) are left out."""
     return {
         name: spec
-        for name, spec in copier_config().items()
+        for name, spec in config.items()
         if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
     }
+
+
+@cache
+def copier_questions() -> dict[str, dict[str, Any]]:
+    """The questions of this repository's copier.yml."""
+    return questions(copier_config())
 
 
 def default_of(question: str) -> Any:
