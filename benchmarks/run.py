@@ -30,18 +30,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:  # `uv run benchmarks/run.py` as well as `-m benchmarks.run`
-    sys.path.insert(0, str(REPO_ROOT))
+# `uv run benchmarks/run.py` as well as `-m benchmarks.run`: the repository root is importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.measure import log  # noqa: E402
-from benchmarks.naive import plan  # noqa: E402
-from benchmarks.recovery import measure_with_recovery  # noqa: E402
-from benchmarks.report import checks, machine, markdown  # noqa: E402
-from benchmarks.variant import IMAGE_PREFIX  # noqa: E402
-from tests.support import environment  # noqa: E402
-from tests.support.image_refs import Unbuildable  # noqa: E402
-from tests.support.variants import VARIANTS, VARIANTS_BY_ID  # noqa: E402
+from benchmarks.measure import log
+from benchmarks.naive import plan
+from benchmarks.recovery import measure_with_recovery
+from benchmarks.report import checks, machine, markdown
+from benchmarks.variant import IMAGE_PREFIX
+from tests.support import environment
+from tests.support.image_refs import Unbuildable
+from tests.support.variants import VARIANTS, VARIANTS_BY_ID
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 MIN_REPEAT = 3
@@ -52,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--variants",
         default="",
-        help="comma-separated variant ids from tests/support/variants.py (default: every buildable one)",
+        help="comma-separated ids from tests/support/variants.py (default: every buildable one)",
     )
     parser.add_argument(
         "--repeat",

@@ -1,5 +1,5 @@
 """Building the local stand-ins for the registry base images the rendered Dockerfiles use
-(which stand-in a reference needs: image_refs.py; how builds use them: build_contexts.py).
+(which stand-in a reference needs: image_refs.py; how builds use them: builds.py).
 
 Every stand-in carries this machine's CA bundle and sets ``SSL_CERT_FILE``, because the
 package index is reached through a TLS proxy whose CA only the host bundle knows. That is a

@@ -1,4 +1,5 @@
-"""This machine's Python interpreters (see shared/docs/host-pythons.md): uv may not download one."""
+"""This machine's Python interpreters: pyenv builds that uv does not see through pyenv's shims,
+and no network for uv to download another."""
 
 from __future__ import annotations
 

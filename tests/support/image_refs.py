@@ -2,7 +2,7 @@
 stand-in each public reference needs (or why this machine cannot make one).
 
 No container registry is reachable from the project's machines, so the Docker tests build local
-images once (base_images.py) and substitute them for the public references (build_contexts.py):
+images once (base_images.py) and substitute them for the public references (builds.py):
 
 * ``python:3.11-slim-bookworm`` / ``python:3.13-slim-trixie``: a Debian ``minbase`` root
   filesystem plus Debian's own ``python3`` (3.11 on bookworm, 3.13 on trixie). Other Python

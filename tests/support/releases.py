@@ -1,8 +1,9 @@
 """Temporary git repositories of the template and of projects rendered from it (update tests).
 
-Never render an update test from the template's own tree (pitfalls 1 and 2 in
-shared/docs/reference.md): a snapshot of the template is committed and tagged in a temporary
-repository, and projects are rendered from those tags.
+Never render an update test from the template's own tree: a dirty HEAD copy records a commit
+that exists only in Copier's throwaway clone (a later update fails with "Unknown revision"), and
+Copier picks the latest tag, not the working tree. A snapshot of the template is committed and
+tagged in a temporary repository, and projects are rendered from those tags.
 
 `RELEASES.toml` maps each release to the commit it was tagged on; "HEAD" means the current,
 untagged state (the working tree, uncommitted edits included). Tags may not travel to a fresh
