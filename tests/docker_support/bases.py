@@ -7,7 +7,11 @@ or Compose ``build.additional_contexts`` (see ``docs/docker-engine.md``):
 
 * ``python:3.11-slim-bookworm`` / ``python:3.13-slim-trixie``: a Debian ``minbase``
   root filesystem (``debootstrap``) plus Debian's own ``python3`` (3.11 on bookworm,
-  3.13 on trixie). Other Python versions cannot be built offline here.
+  3.13 on trixie). Other Python versions cannot be built offline here. Like the official
+  slim images they carry ``Python.h`` (the ``usr/include`` of Debian's
+  ``libpython3.X-dev``, unpacked without registering the package or pulling in its
+  dependencies), so a dependency without a wheel can be compiled once the project lists
+  a compiler; the official images keep theirs in ``/usr/local/include/python3.X``.
 * ``debian:bookworm-slim`` / ``debian:trixie-slim``: the ``minbase`` root filesystem.
 * ``ghcr.io/astral-sh/uv:X.Y.Z``: ``FROM scratch`` with ``/uv`` and ``/uvx`` taken from
   the ``uv==X.Y.Z`` wheel on the Python package index.
@@ -163,11 +167,12 @@ class _Spec:
     def name(self) -> str:
         if self.kind == "debian":
             return f"{PREFIX}/debian:{self.suite}-slim"
+        # The Python stand-ins are named like the official tags (-slim: with Python.h).
         if self.kind == "python":
-            return f"{PREFIX}/python:{self.python}-{self.suite}"
+            return f"{PREFIX}/python:{self.python}-slim-{self.suite}"
         if self.kind == "uv":
             return f"{PREFIX}/uv:{self.uv_version}"
-        return f"{PREFIX}/uv:{self.uv_version}-python{self.python}-{self.suite}"
+        return f"{PREFIX}/uv:{self.uv_version}-python{self.python}-{self.suite}-slim"
 
 
 def _split_ref(ref: str) -> tuple[list[str], str]:
@@ -476,6 +481,8 @@ def _build_python(spec: _Spec) -> str:
     minor = spec.python
     # Debian's python3 lives in /usr/bin in every stage built from this image. The
     # EXTERNALLY-MANAGED marker goes, as in the official images (uv pip --system works).
+    # Python.h and pyconfig.h come from libpython3.X-dev's usr/include only, as the official
+    # images carry their headers; the package itself and its -dev dependencies stay out.
     # The host CA bundle is copied again last, in case a package rewrote the bundle.
     dockerfile = f"""\
 FROM {debian}
@@ -483,6 +490,9 @@ ENV LANG=C.UTF-8
 RUN export DEBIAN_FRONTEND=noninteractive \\
  && apt-get update \\
  && apt-get install -y --no-install-recommends python3 python-is-python3 netbase tzdata \\
+ && cd /tmp && apt-get download libpython{minor}-dev \\
+ && dpkg-deb --fsys-tarfile libpython{minor}-dev_*.deb | tar -x -C / ./usr/include \\
+ && rm libpython{minor}-dev_*.deb && test -f /usr/include/python{minor}/Python.h \\
  && apt-get clean \\
  && rm -rf /var/lib/apt/lists/* \\
  && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED \\
