@@ -9,7 +9,6 @@ implementation, and its image has libpq but no compiler, no headers and no apt l
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,9 @@ from tests.docker_support.images import (
     run_in_image,
     wait_healthy,
 )
-from tests.readme_example import code_blocks
-from tests.rendering import run
+from tests.readme_example import LIST_ARG, readme_example, run_readme_commands, set_lists
 from tests.variants import VARIANTS_BY_ID
 
-SECTION = "Dependencies without wheels"
-LIST_ARG = re.compile(r"^ARG (BUILD_PACKAGES|RUNTIME_PACKAGES)=.*$", re.MULTILINE)
 CLEAR_LINE = re.compile(
     r"error: (psycopg-c==\S+) could not be built from source: .*BUILD_PACKAGES.*RUNTIME_PACKAGES"
 )
@@ -35,40 +31,6 @@ CLEAR_LINE = re.compile(
 MAX_FAILURE_LINES = 20
 
 pytestmark = pytest.mark.docker
-
-
-def readme_example(project: Path) -> tuple[list[list[str]], dict[str, str]]:
-    """(the section's shell commands, {ARG name: its whole line}) from the rendered README."""
-    readme = (project / "README.md").read_text()
-    commands = [
-        shlex.split(line)
-        for block in code_blocks(readme, SECTION, "sh")
-        for line in block.splitlines()
-        if line.strip()
-    ]
-    lines = {
-        match[1]: match[0]
-        for block in code_blocks(readme, SECTION, "dockerfile")
-        for match in LIST_ARG.finditer(block)
-    }
-    assert commands and set(lines) == {"BUILD_PACKAGES", "RUNTIME_PACKAGES"}, (commands, lines)
-    return commands, lines
-
-
-def run_readme_commands(project: Path, commands: list[list[str]]) -> None:
-    for command in commands:
-        assert command[0] == "uv", f"unexpected command in the README example: {command}"
-        # The host has no libpq headers: lock only; the image is where it gets built.
-        run(["env", "UV_NO_SYNC=1", *command], cwd=project, timeout=300)
-
-
-def set_lists(project: Path, lines: dict[str, str]) -> None:
-    dockerfile = project / "Dockerfile"
-    text = dockerfile.read_text()
-    for name, line in lines.items():
-        text, count = re.subn(rf"^ARG {name}=.*$", line, text, flags=re.MULTILINE)
-        assert count == 1, f"the Dockerfile has {count} ARG {name}= lines"
-    dockerfile.write_text(text)
 
 
 def failing_step_lines(output: str) -> list[str]:
@@ -101,9 +63,12 @@ def test_a_source_only_dependency_fails_clearly_then_builds_with_the_readme_list
 
     set_lists(copy, lines)
     image, _ = docker_project.build(path=copy, name="lists")
-    assert run_in_image(
-        image, "python", "-c", "import psycopg; print(psycopg.pq.__impl__)"
-    ).stdout.strip() == "c"
+    assert (
+        run_in_image(
+            image, "python", "-c", "import psycopg; print(psycopg.pq.__impl__)"
+        ).stdout.strip()
+        == "c"
+    )
     container = docker_project.session.start(image)
     wait_healthy(container)
     probe = docker("exec", container, "python", "-c", "import psycopg; print(psycopg.pq.version())")
@@ -112,12 +77,74 @@ def test_a_source_only_dependency_fails_clearly_then_builds_with_the_readme_list
     paths = image_paths(image)
     base = image_paths(docker_project.base_image("PYTHON_IMAGE"))
     assert any(re.fullmatch(r"usr/lib/[^/]+/libpq\.so\.5(\.\d+)*", p) for p in paths)
-    compilers = {
-        p for p in paths if re.fullmatch(r"usr/bin/(\S+-)?(gcc|cc|c\+\+|g\+\+)(-\d+)?", p)
-    }
-    assert compilers == set() and not any(p.endswith("/cc1") for p in paths), compilers
+    compilers = {p for p in paths if re.fullmatch(r"usr/bin/(\S+-)?(gcc|cc|c\+\+|g\+\+)(-\d+)?", p)}
+    assert compilers == set()
+    assert not any(p.endswith("/cc1") for p in paths)
     headers = {p for p in paths if p.startswith("usr/include/")}
     assert headers <= {p for p in base if p.startswith("usr/include/")}, sorted(headers)[:20]
-    assert not any(p.startswith(("var/lib/apt/lists/", "var/cache/apt/archives/")) and
-                   p.endswith(("Packages", "Release", "InRelease", ".deb", ".lz4")) for p in paths)
-    assert "bin/uv" not in paths and "usr/local/bin/uv" not in paths
+    assert not any(
+        p.startswith(("var/lib/apt/lists/", "var/cache/apt/archives/"))
+        and p.endswith(("Packages", "Release", "InRelease", ".deb", ".lz4"))
+        for p in paths
+    )
+    assert "bin/uv" not in paths
+    assert "usr/local/bin/uv" not in paths
+
+
+#: The Dockerfile's system-package stages, as rendered (see strip_the_feature).
+FEATURE_STAGES = re.compile(
+    r"^# -+\n# runtime and build:.*?"
+    r"^FROM runtime\$\{BUILD_PACKAGES:\+-with-build-packages\} AS build\n",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def strip_the_feature(dockerfile: str) -> str:
+    """The Dockerfile as it was without system packages: no list ARGs, no package stages,
+    every stage on base."""
+    text, count = FEATURE_STAGES.subn("", dockerfile)
+    assert count == 1, "the package stages were not found"
+    text = LIST_ARG.sub("", text)
+    return re.sub(r"^FROM (build|runtime) AS", "FROM base AS", text, flags=re.MULTILINE)
+
+
+def steps(image: str) -> list[tuple[str, str]]:
+    return [(layer.digest, layer.created_by) for layer in layers(image)]
+
+
+@pytest.mark.parametrize("variant", [VARIANTS_BY_ID["defaults"].param()])
+def test_empty_lists_change_no_layer_and_a_list_change_rebuilds_the_dependency_layer_only(
+    docker_project: DockerProject, tmp_path: Path
+) -> None:
+    shipped = docker_project.image()
+    without = docker_project.copy(tmp_path / "without")
+    dockerfile = without / "Dockerfile"
+    dockerfile.write_text(strip_the_feature(dockerfile.read_text()))
+    assert "PACKAGES" not in dockerfile.read_text()
+    image_without, _ = docker_project.build(path=without, name="without-feature")
+    # Layer for layer (content digests and the steps that made them) the same image.
+    assert steps(shipped) == steps(image_without)
+
+    copy = docker_project.copy(tmp_path / "project")
+    commands, lines = readme_example(copy)
+    run_readme_commands(copy, commands)
+    set_lists(copy, lines)
+    first, _ = docker_project.build(path=copy, name="lists")
+    before = layers(first)
+    venv = next(i for i, layer in enumerate(before) if "/app/.venv /app/.venv" in layer.created_by)
+    assert any("RUNTIME_PACKAGES=libpq5" in layer.created_by for layer in before[:venv])
+
+    # One more build package: the base and runtime-package layers stay; the venv is rebuilt.
+    set_lists(copy, {"BUILD_PACKAGES": lines["BUILD_PACKAGES"].replace('="', '="make ')})
+    second, _ = docker_project.build(path=copy, name="more-build-packages")
+    after = layers(second)
+    assert len(after) == len(before)
+    assert [layer.digest for layer in after[:venv]] == [layer.digest for layer in before[:venv]]
+
+    # A source edit, the lists kept: only the project's own layer changes.
+    init = copy / "src" / docker_project.package_name / "__init__.py"
+    init.write_text(init.read_text() + "\nEDITED = True\n")
+    third, _ = docker_project.build(path=copy, name="source-edit")
+    edited = layers(third)
+    assert [layer.digest for layer in edited[:-1]] == [layer.digest for layer in after[:-1]]
+    assert edited[-1].digest != after[-1].digest
