@@ -168,7 +168,7 @@ def test_devcontainer_uses_the_dev_target(project: RenderedProject, variant: Var
     assert (project.path / ".devcontainer" / config["build"]["dockerfile"]).resolve() == (
         project.path / "Dockerfile"
     ).resolve()
-    assert "FROM base AS dev" in project.read("Dockerfile")
+    assert re.search(r"^FROM (base|build) AS dev$", project.read("Dockerfile"), re.MULTILINE)
     assert config["remoteUser"] == "app"
 
 
