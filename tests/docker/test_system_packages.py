@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.docker_support.images import (
-    DockerProject,
-    docker,
-    image_paths,
-    layers,
-    run_in_image,
-    wait_healthy,
-)
-from tests.readme_example import LIST_ARG, readme_example, run_readme_commands, set_lists
-from tests.variants import VARIANTS_BY_ID
+from tests.support.containers import image_paths, run_in_image, wait_healthy
+from tests.support.docker_project import DockerProject
+from tests.support.engine import docker
+from tests.support.layers import layers
+from tests.support.readme_example import LIST_ARG, readme_example, run_readme_commands, set_lists
+from tests.support.variants import VARIANTS_BY_ID
 
 CLEAR_LINE = re.compile(
     r"error: (psycopg-c==\S+) could not be built from source: .*BUILD_PACKAGES.*RUNTIME_PACKAGES"

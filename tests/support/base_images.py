@@ -177,6 +177,10 @@ def _build_python(spec: StandIn) -> str:
     minor = spec.python
     # Debian's python3 lives in /usr/bin in every stage built from this image. The
     # EXTERNALLY-MANAGED marker goes, as in the official images (uv pip --system works).
+    # Python.h and pyconfig.h come from libpython3.X-dev's usr/include only, as the official
+    # images carry their headers (in /usr/local/include); the package and its -dev
+    # dependencies stay out, so a dependency without a wheel compiles once the project lists
+    # a compiler.
     # The host CA bundle is copied again last, in case a package rewrote the bundle.
     dockerfile = f"""\
 FROM {debian}
@@ -184,6 +188,9 @@ ENV LANG=C.UTF-8
 RUN export DEBIAN_FRONTEND=noninteractive \\
  && apt-get update \\
  && apt-get install -y --no-install-recommends python3 python-is-python3 netbase tzdata \\
+ && cd /tmp && apt-get download libpython{minor}-dev \\
+ && dpkg-deb --fsys-tarfile libpython{minor}-dev_*.deb | tar -x -C / ./usr/include \\
+ && rm libpython{minor}-dev_*.deb && test -f /usr/include/python{minor}/Python.h \\
  && apt-get clean \\
  && rm -rf /var/lib/apt/lists/* \\
  && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED \\

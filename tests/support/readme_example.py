@@ -6,7 +6,7 @@ import re
 import shlex
 from pathlib import Path
 
-from tests.rendering import run
+from tests.support.commands import run
 
 #: The system-packages example ("Dependencies without wheels"): a uv command and two ARG lines.
 SECTION = "Dependencies without wheels"

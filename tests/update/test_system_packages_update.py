@@ -1,7 +1,7 @@
 """Update tier: a team that added system packages months after `copier copy` keeps them.
 
-The project is rendered from the temporary release 0.1.0 (tests/test_update.py), gets the
-rendered README's example ("Dependencies without wheels": its `uv add` and its two
+The project is rendered from the temporary release 0.1.0 (tests/support/update_scenario.py),
+gets the rendered README's example ("Dependencies without wheels": its `uv add` and its two
 `ARG ...PACKAGES=` lines in the Dockerfile), and is updated to 0.2.0, which changes another
 Dockerfile line, then to 0.3.0: the lists stay as the team wrote them, with no conflict.
 """
@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.readme_example import LIST_ARG, readme_example, run_readme_commands, set_lists
-from tests.template_repo import commit_all, conflicted_files, rej_files, update_project
-from tests.test_update import NEW_ENV_LINES, new_project, releases  # noqa: F401
+from tests.support.readme_example import LIST_ARG, readme_example, run_readme_commands, set_lists
+from tests.support.releases import commit_all, conflicted_files, rej_files
+from tests.support.rendering import update_project
+from tests.support.update_scenario import NEW_ENV_LINES, new_project
 
 pytestmark = pytest.mark.update
 
 
-def test_copier_update_keeps_the_teams_package_lists(releases, tmp_path: Path) -> None:  # noqa: F811
+def test_copier_update_keeps_the_teams_package_lists(releases, tmp_path: Path) -> None:
     project = new_project(releases, tmp_path)
     commands, lines = readme_example(project)
     run_readme_commands(project, commands)
