@@ -12,20 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
+# The shared reading of copier.yml sits beside this script, also when a test loads it by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import copier_questions  # noqa: E402
+from copier_questions import questions  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 START = "<!-- questions:start -->"
 END = "<!-- questions:end -->"
-
-
-def questions(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The questions a user can answer: computed values (`when: false`) are left out."""
-    return {
-        name: spec
-        for name, spec in config.items()
-        if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
-    }
 
 
 def cell(text: str) -> str:
@@ -39,11 +32,10 @@ def code(value: Any) -> str:
 
 
 def values(spec: dict[str, Any]) -> str:
-    choices = spec.get("choices")
-    if not choices:
+    listed = copier_questions.choices(spec)
+    if not listed:
         return "" if spec.get("type") == "bool" else "free text, validated"
-    listed = choices.values() if isinstance(choices, dict) else choices
-    return ", ".join(code(v["value"] if isinstance(v, dict) else v) for v in listed)
+    return ", ".join(code(choice.value) for choice in listed)
 
 
 def table(config: dict[str, Any]) -> str:
@@ -71,7 +63,7 @@ def table(config: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    config = yaml.safe_load((ROOT / "copier.yml").read_text())
+    config = copier_questions.load()
     sys.stdout.write(table(config))
     return 0
 
