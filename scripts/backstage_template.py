@@ -28,8 +28,8 @@ import yaml
 
 # The shared reading of copier.yml sits beside this script, also when a test loads it by path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import copier_questions  # noqa: E402
-import form_rules  # noqa: E402
+import copier_questions
+import form_rules
 
 ROOT = copier_questions.ROOT
 OUTPUT = ROOT / "catalog-info.yaml"
@@ -60,18 +60,22 @@ def title(name: str) -> str:
 
 def help_text(spec: dict[str, Any], rules: list[form_rules.Rule], name: str) -> str | None:
     """Copier's own messages for the rules, read from copier.yml."""
-    validators = [spec.get("validator") or ""] + [c.validator or "" for c in copier_questions.choices(spec)]
+    choices = copier_questions.choices(spec)
+    validators = [spec.get("validator") or ""] + [c.validator or "" for c in choices]
     said = [m for v in validators if v for m in copier_questions.messages(v)]
     found = []
     for rule in rules:
         matches = [m for m in said if rule.says in m]
         if not matches:
             raise Untranslatable(f"{name}: no Copier message of its validators says {rule.says!r}")
-        found.append(_JINJA.from_string(matches[0]).render({name: "This value"}) if "{{" in matches[0] else matches[0])
+        # "{{ project_name }}" in a message names the value typed; the form says "This value".
+        found.append(_JINJA.from_string(matches[0]).render({name: "This value"}))
     return " ".join(dict.fromkeys(found)) or None
 
 
-def field(name: str, spec: dict[str, Any], rules: list[form_rules.Rule], default: Any) -> dict[str, Any]:
+def field(
+    name: str, spec: dict[str, Any], rules: list[form_rules.Rule], default: Any
+) -> dict[str, Any]:
     kind = spec.get("type", "str")
     if kind not in TYPES:
         raise Untranslatable(f"{name}: type {kind} has no form field")
@@ -137,9 +141,10 @@ class Page:
         props, deps = self._decide({}, set(unconditional))
         page: dict[str, Any] = {
             "title": page_title,
-            "required": [n for n in unconditional if self.asked[n].get("type", "str") != "str" or self.asked[n].get("default") != ""],
+            # An optional free-text answer (empty default) may be left out.
+            "required": [n for n in unconditional if self.asked[n].get("default") != ""],
             "properties": {n: self.fields[n] for n in unconditional} | props,
-        }  # fmt: skip
+        }
         if deps:
             page["dependencies"] = deps
         return page
@@ -153,7 +158,8 @@ class Page:
         if not undecided:
             return props, {}
         wanted = set().union(*(self.refs[n] for n in undecided))
-        controller = next((n for n in self.asked if n in wanted and n in shown and n not in known), None)
+        candidates = (n for n in self.asked if n in wanted and n in shown and n not in known)
+        controller = next(candidates, None)
         if controller is None:
             raise Untranslatable(f"{undecided}: their `when` cannot be decided from the page")
         branches = []
@@ -174,10 +180,14 @@ def parameters(config: dict[str, Any], defaults: dict[str, Any]) -> list[dict[st
             raise Untranslatable(f"form_rules has a rule for {name}, which copier.yml does not ask")
     for name, spec in asked.items():
         free_text = spec.get("type", "str") == "str" and not spec.get("choices")
-        has_validator = bool(spec.get("validator")) or any(c.validator for c in copier_questions.choices(spec))
+        listed = copier_questions.choices(spec)
+        has_validator = bool(spec.get("validator")) or any(c.validator for c in listed)
         if (free_text or has_validator) and not table.get(name):
             raise Untranslatable(f"{name} has no rule in scripts/form_rules.py; add one")
-    fields = {n: field(n, s, table.get(n, []), defaults.get(n, s.get("default"))) for n, s in asked.items()}
+    fields = {
+        n: field(n, s, table.get(n, []), defaults.get(n, s.get("default")))
+        for n, s in asked.items()
+    }
     sections = copier_questions.sections()
     pages: dict[str, dict[str, dict[str, Any]]] = {}
     for name, spec in asked.items():
@@ -192,11 +202,14 @@ def parameters(config: dict[str, Any], defaults: dict[str, Any]) -> list[dict[st
     return found
 
 
-def entity(config: dict[str, Any], defaults: dict[str, Any], owner: str, repo_url: str, workflow_ref: str) -> dict[str, Any]:
+def entity(
+    config: dict[str, Any], defaults: dict[str, Any], owner: str, repo_url: str, workflow_ref: str
+) -> dict[str, Any]:
     release = newest_release()
     asked = list(copier_questions.questions(config))
     answers = ", ".join(f'"{n}": parameters.{n}' for n in asked)
     repo = "(parameters.repoUrl | parseRepoUrl)"
+    new_repo = f"https://${{{{ {repo}.host }}}}/${{{{ {repo}.owner }}}}/${{{{ {repo}.repo }}}}"
     return {
         "apiVersion": "scaffolder.backstage.io/v1beta3",
         "kind": "Template",
@@ -216,8 +229,19 @@ def entity(config: dict[str, Any], defaults: dict[str, Any], owner: str, repo_ur
                     "title": "Repository",
                     "required": ["repoUrl", "release"],
                     "properties": {
-                        "repoUrl": {"title": "New repository", "type": "string", "ui:field": "RepoUrlPicker", "ui:options": {"allowedHosts": ["github.com"]}},
-                        "release": {"title": "Template release", "description": "The template release to copy; services move to newer ones with copier update.", "type": "string", "default": release, "enum": [release]},
+                        "repoUrl": {
+                            "title": "New repository",
+                            "type": "string",
+                            "ui:field": "RepoUrlPicker",
+                            "ui:options": {"allowedHosts": ["github.com"]},
+                        },
+                        "release": {
+                            "title": "Template release",
+                            "description": RELEASE_HELP,
+                            "type": "string",
+                            "default": release,
+                            "enum": [release],
+                        },
                     },
                 },
             ],
@@ -243,14 +267,21 @@ def entity(config: dict[str, Any], defaults: dict[str, Any], owner: str, repo_ur
                     "if": "${{ parameters.use_catalog_info }}",
                     "action": "catalog:register",
                     "input": {
-                        "catalogInfoUrl": f"https://${{{{ {repo}.host }}}}/${{{{ {repo}.owner }}}}/${{{{ {repo}.repo }}}}/blob/main/catalog-info.yaml",
+                        "catalogInfoUrl": f"{new_repo}/blob/main/catalog-info.yaml",
                         "optional": True,  # the workflow pushes asynchronously
                     },
                 },
             ],
-            "output": {"links": [{"title": "Repository", "url": f"https://${{{{ {repo}.host }}}}/${{{{ {repo}.owner }}}}/${{{{ {repo}.repo }}}}"}]},
+            "output": {
+                "links": [
+                    {
+                        "title": "Repository",
+                        "url": new_repo,
+                    }
+                ]
+            },
         },
-    }  # fmt: skip
+    }
 
 
 class _Dumper(yaml.SafeDumper):
@@ -260,11 +291,17 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+RELEASE_HELP = "The template release to copy; services move to newer ones with copier update."
+REPO_URL = "github.com?owner=ORG&repo=copier-uv-docker"
 HEADER = "# Generated by scripts/backstage_template.py from copier.yml; do not edit by hand.\n"
 
 
-def render(data_file: Path | None = None, owner: str = "group:platform-team",
-           repo_url: str = "github.com?owner=ORG&repo=copier-uv-docker", workflow_ref: str = "main") -> str:  # fmt: skip
+def render(
+    data_file: Path | None = None,
+    owner: str = "group:platform-team",
+    repo_url: str = REPO_URL,
+    workflow_ref: str = "main",
+) -> str:
     defaults = yaml.safe_load(data_file.read_text()) if data_file else {}
     body = entity(copier_questions.load(), defaults or {}, owner, repo_url, workflow_ref)
     return HEADER + yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -274,8 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-file", type=Path, help="organisation defaults: the form's defaults")
     parser.add_argument("--owner", default="group:platform-team", help="the Template's owner")
-    parser.add_argument("--repo-url", default="github.com?owner=ORG&repo=copier-uv-docker",
-                        help="this template's repository, as Backstage's repoUrl")  # fmt: skip
+    parser.add_argument("--repo-url", default=REPO_URL, help="this repository, as a repoUrl")
     parser.add_argument("--workflow-ref", default="main", help="branch holding the workflow")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if --output is stale")

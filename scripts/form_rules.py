@@ -39,6 +39,7 @@ def not_containing(chars: str) -> dict[str, Any]:
     return {"not": {"pattern": f"[{chars}]"}}
 
 
+PART = f'[^@{PY_SPACE}"]+'  # Copier's [^@\\s"]+
 ONE_LINE = not_containing(r'\n"\\')
 
 
@@ -61,8 +62,8 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             Rule("without double quotes or backslashes", ONE_LINE),
         ],
         "author_email": [
-            Rule("Give an e-mail address", {"pattern": whole(rf'[^@{PY_SPACE}"]+@[^@{PY_SPACE}"]+[.][A-Za-z]{{2,}}')}),
-        ],  # fmt: skip
+            Rule("Give an e-mail address", {"pattern": whole(f"{PART}@{PART}[.][A-Za-z]{{2,}}")}),
+        ],
         "uv_image_digest": [
             Rule("64 lowercase hex digits", {"pattern": whole("(sha256:[0-9a-f]{64})?")}),
         ],

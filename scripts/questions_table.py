@@ -14,8 +14,8 @@ from typing import Any
 
 # The shared reading of copier.yml sits beside this script, also when a test loads it by path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import copier_questions  # noqa: E402
-from copier_questions import questions  # noqa: E402
+import copier_questions
+from copier_questions import questions
 
 START = "<!-- questions:start -->"
 END = "<!-- questions:end -->"

@@ -32,7 +32,8 @@ class Backstage:
         )  # fmt: skip
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        assert self._node.stdin and self._node.stdout
+        assert self._node.stdin
+        assert self._node.stdout
         self._node.stdin.write(json.dumps(request) + "\n")
         self._node.stdin.flush()
         line = self._node.stdout.readline()

@@ -129,8 +129,9 @@ def test_the_steps_dispatch_the_copy_workflow_with_its_inputs() -> None:
     # PyYAML reads the key `on` as True.
     inputs = workflow[True]["workflow_dispatch"]["inputs"]
     assert set(dispatch["input"]["workflowInputs"]) == set(inputs)
+    answers = dispatch["input"]["workflowInputs"]["answers"]
     for question in copier_questions():
-        assert f'"{question}": parameters.{question}' in dispatch["input"]["workflowInputs"]["answers"]
+        assert f'"{question}": parameters.{question}' in answers
     register = next(s for s in steps if s["action"] == "catalog:register")
     assert register["input"]["optional"] is True
 
