@@ -106,19 +106,41 @@ class Page:
     def _references(self, name: str, when: Any) -> set[str]:
         if isinstance(when, bool):
             return set()
-        refs = jinja2.meta.find_undeclared_variables(_JINJA.parse(str(when)))
+        refs = self.refs_of(str(when))
         for ref in refs:
-            spec = self.asked.get(ref)
-            if spec is None or not (copier_questions.choices(spec) or spec.get("type") == "bool"):
+            if ref not in self.asked:
                 raise Untranslatable(
-                    f"{name}: `when` reads {ref}, which is not a choice or yes/no question on "
-                    "the same page; the form cannot show or hide it"
+                    f"{name}: `when` reads {ref}, which is not a question on the same page; "
+                    "the form cannot show or hide it"
                 )
         return refs
 
-    def domain(self, name: str) -> list[Any]:
-        listed = copier_questions.choices(self.asked[name])
-        return [c.value for c in listed] if listed else [True, False]
+    def domain(self, name: str) -> list[tuple[Any, dict[str, Any]]]:
+        """(a value, the schema of the values that decide `when` alike) for each branch."""
+        spec = self.asked[name]
+        if listed := copier_questions.choices(spec):
+            return [(c.value, {"enum": [c.value]}) for c in listed]
+        if spec.get("type") == "bool":
+            return [(True, {"enum": [True]}), (False, {"enum": [False]})]
+        # Free text: a `when` may only ask whether it is empty.
+        for when in (s["when"] for s in self.conditional.values() if name in self._refs(s)):
+            sample = [self._render(when, {name: text}) for text in ("x", "other-value-9")]
+            if sample[0] != sample[1]:
+                raise Untranslatable(f"`{when}` reads {name} beyond empty or not")
+        return [("", {"enum": [""]}), ("x", {"minLength": 1})]
+
+    def _refs(self, spec: dict[str, Any]) -> set[str]:
+        when = spec["when"]
+        return set() if isinstance(when, bool) else self.refs_of(str(when))
+
+    @staticmethod
+    def refs_of(when: str) -> set[str]:
+        return jinja2.meta.find_undeclared_variables(_JINJA.parse(when))
+
+    @staticmethod
+    def _render(when: str, values: dict[str, Any]) -> bool:
+        rendered = _JINJA.from_string(when).render(values).strip()
+        return rendered not in ("", "False", "false", "0", "None")
 
     def visible(self, name: str, known: dict[str, Any]) -> bool | None:
         """Whether `name` is asked given the answers in `known`; None while undecided."""
@@ -133,8 +155,7 @@ class Page:
                 values[ref] = self.asked[ref].get("default")  # Copier keeps a hidden default
             else:
                 return None
-        rendered = _JINJA.from_string(str(when)).render(values).strip()
-        return rendered not in ("", "False", "false", "0", "None")
+        return self._render(str(when), values)
 
     def schema(self, page_title: str) -> dict[str, Any]:
         unconditional = [n for n in self.asked if n not in self.conditional]
@@ -163,9 +184,9 @@ class Page:
         if controller is None:
             raise Untranslatable(f"{undecided}: their `when` cannot be decided from the page")
         branches = []
-        for value in self.domain(controller):
+        for value, schema in self.domain(controller):
             sub_props, sub_deps = self._decide(known | {controller: value}, shown)
-            branch: dict[str, Any] = {"properties": {controller: {"enum": [value]}} | sub_props}
+            branch: dict[str, Any] = {"properties": {controller: schema} | sub_props}
             if sub_deps:
                 branch["dependencies"] = sub_deps
             branches.append(branch)

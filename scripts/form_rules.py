@@ -40,6 +40,7 @@ def not_containing(chars: str) -> dict[str, Any]:
 
 
 PART = f'[^@{PY_SPACE}"]+'  # Copier's [^@\\s"]+
+HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?"
 ONE_LINE = not_containing(r'\n"\\')
 
 
@@ -78,6 +79,12 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 "Give an entity reference",
                 {"pattern": whole("([a-z]+:)?([a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_.-]*")},
             ),
+        ],
+        "package_index_name": [
+            Rule("Name the index", {"pattern": whole("([a-z][a-z0-9-]{0,31})?")}),
+        ],
+        "package_index_url": [
+            Rule("Give the index's", {"pattern": whole(f"https?://{HOST}(/[A-Za-z0-9._~%+-]*)*")}),
         ],
         # A choice's own validator: alpine is refused with the standalone layout.
         "base_os": [

@@ -139,6 +139,14 @@ VARIANTS: list[Variant] = [
             "ca_certificate_secret": True,
         },
     ),
+    # A private package index, its credentials BuildKit secrets (tests/docker/test_private_index.py)
+    Variant(
+        "private-index",
+        {
+            "package_index_name": "corp-pypi",
+            "package_index_url": "https://pkgs.example.com/simple/",
+        },
+    ),
 ]
 
 VARIANTS_BY_ID = {variant.id: variant for variant in VARIANTS}
