@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from tests import test_questions
 from tests.backstage_node import Backstage, missing
 from tests.conftest import skip_or_fail
+from tests.fast import test_package_index
 from tests.fast.test_backstage_template import TEMPLATE_FILE, fields
 from tests.template_repo import TemplateRepo, snapshot
 from tests.variants import TEMPLATE_ROOT, copier_questions, default_of
@@ -37,9 +38,8 @@ FREE_TEXT = [
 ]
 
 
-def bad_values() -> list[Any]:
-    """The questions tier's bad answers, as it lists them."""
-    test = test_questions.test_bad_answer_is_refused_with_what_is_allowed
+def bad_values(test: Any) -> list[Any]:
+    """The bad answers a test of the questions lists in its parametrize mark."""
     (mark,) = [m for m in test.pytestmark if m.name == "parametrize"]
     return [pytest.param(p.values[0], id=f"bad-{p.id}") for p in mark.args[1]]
 
@@ -63,7 +63,8 @@ CASES = [
     pytest.param({}, id="defaults"),
     pytest.param(yaml.safe_load(ORG_DEFAULTS.read_text()), id="organisation-defaults"),
     *each_choice(),
-    *bad_values(),
+    *bad_values(test_questions.test_bad_answer_is_refused_with_what_is_allowed),
+    *bad_values(test_package_index.test_a_bad_index_answer_is_refused),
 ]
 
 
@@ -122,17 +123,23 @@ def test_the_form_and_copier_agree(answers, backstage, template, tmp_path) -> No
 # covers them.
 TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=60)
 NEAR_VALID = st.sampled_from(
-    ["billing-api", "a@b.co", "registry.example.com/x", "group:team-a", "sha256:" + "0" * 64]
-)
+    ["billing-api", "a@b.co", "registry.example.com/x", "group:team-a", "sha256:" + "0" * 64,
+     "https://pkgs.example.com/simple/"]
+)  # fmt: skip
+
+
+SHOWN_BY = {
+    "catalog_owner": {"use_catalog_info": True},
+    "package_index_url": {"package_index_name": "corp"},
+}
 
 
 @pytest.mark.parametrize("question", FREE_TEXT)
 @settings(max_examples=8, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=st.one_of(TEXT, NEAR_VALID, st.builds(lambda a, b: a + b, NEAR_VALID, TEXT)))
 def test_free_text_the_form_and_copier_agree(question, text, backstage, template, tmp_path) -> None:
-    answers = {question: text}
-    if question.startswith("catalog_"):
-        answers["use_catalog_info"] = True
+    # A question the form hides is asked here with the answer that shows it.
+    answers = SHOWN_BY.get(question, {}) | {question: text}
     form = verdicts(backstage, form_values(answers))
     expected = copier_accepts(template, answers, tmp_path)
     assert form == dict.fromkeys(form, expected), (answers, form, f"copier: {expected}")
