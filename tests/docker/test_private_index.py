@@ -17,13 +17,14 @@ import subprocess
 import sys
 import tarfile
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import copier
 import pytest
-from passlib.apache import HtpasswdFile
+import yaml
 
 from tests.docker_support.images import (
     DockerSession,
@@ -36,11 +37,7 @@ from tests.docker_support.images import (
 from tests.rendering import run
 from tests.variants import TEMPLATE_ROOT
 
-pytestmark = [
-    pytest.mark.docker,
-    # passlib (pypiserver's htpasswd support) imports the standard library's `crypt`.
-    pytest.mark.filterwarnings("ignore:'crypt' is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.docker
 
 INDEX = "corp-pypi"
 ENV = "UV_INDEX_CORP_PYPI"
@@ -86,6 +83,10 @@ def build_package(where: Path) -> Path:
 def index(tmp_path_factory) -> Iterator[Index]:
     where = tmp_path_factory.mktemp("catalog-index")
     packages = build_package(where)
+    with warnings.catch_warnings():
+        # passlib (pypiserver's htpasswd support) imports the standard library's `crypt`.
+        warnings.filterwarnings("ignore", "'crypt' is deprecated", DeprecationWarning)
+        from passlib.apache import HtpasswdFile
     password = secrets.token_hex(16)
     htpasswd = HtpasswdFile(str(where / "htpasswd"), new=True, default_scheme="apr_md5_crypt")
     htpasswd.set_password(USER, password)
@@ -210,3 +211,34 @@ def test_without_the_secrets_the_build_fails_with_an_authentication_error(
     output = built.stdout + built.stderr
     assert "401 Unauthorized" in output, output[-4000:]
     assert PACKAGE in output
+
+
+def test_compose_builds_with_the_credentials_from_the_environment(
+    service: Path, index: Index, contexts: dict[str, str], docker_session: DockerSession, tmp_path
+) -> None:
+    """compose.yaml's build secrets come from the variables uv reads on the host."""
+    tag = f"catalog-private-index:{docker_session.token}-compose"
+    docker_session.tags.append(tag)
+    # Test-only: the loopback index needs the host network; the bases are local stand-ins.
+    override = tmp_path / "compose.override.yaml"
+    override.write_text(
+        yaml.safe_dump(
+            {"services": {"app": {"image": tag, "build": {
+                "network": "host", "additional_contexts": contexts}}}}
+        )
+    )  # fmt: skip
+    env = {**os.environ, **index.env(), "COMPOSE_PROJECT_NAME": f"catalog-{docker_session.token}"}
+    compose = ["docker", "compose", "-f", "compose.yaml", "-f", str(override)]
+    with build_lock():
+        built = subprocess.run(
+            [*compose, "build", "--no-cache", "app"], cwd=service, env=env,
+            capture_output=True, text=True, timeout=900, check=False,
+        )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-4000:]
+    ran = run_in_image(
+        tag, "-c", "import corp_greeting; print(corp_greeting.hello())",
+        entrypoint="python", options=["--network", "none"],
+    )  # fmt: skip
+    assert ran.stdout.strip() == GREETING, ran.stderr
+    history = run(["docker", "history", "--no-trunc", tag], cwd=service).stdout
+    assert index.password not in history
