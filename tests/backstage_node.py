@@ -11,7 +11,10 @@ from typing import Any
 from tests.variants import TEMPLATE_ROOT
 
 NODE_TOOLS = TEMPLATE_ROOT / "tests" / "tools"
-PACKAGES = ("@backstage/catalog-model", "@backstage/plugin-scaffolder-common", "ajv", "jsonschema")
+PACKAGES = (
+    "@backstage/catalog-model", "@backstage/plugin-scaffolder-common", "ajv", "jsonschema",
+    "nunjucks",
+)  # fmt: skip
 
 
 def missing() -> str | None:
@@ -48,6 +51,12 @@ class Backstage:
 
     def form(self, pages: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
         return self.ask({"pages": pages, "values": values})
+
+    def render(self, template: str, parameters: dict[str, Any]) -> Any:
+        """A step input rendered as the scaffolder renders it."""
+        answer = self.ask({"render": template, "parameters": parameters})
+        assert "value" in answer, answer
+        return answer["value"]
 
     def close(self) -> None:
         if self._node.stdin:

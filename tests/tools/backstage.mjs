@@ -25,6 +25,7 @@ import {
 import { templateEntityV1beta3Validator } from "@backstage/plugin-scaffolder-common";
 import Ajv from "ajv";
 import jsonschema from "jsonschema";
+import nunjucks from "nunjucks";
 
 // The catalog backend's default policies (catalog-backend's CatalogBuilder).
 const policy = EntityPolicies.allOf([
@@ -66,8 +67,23 @@ function checkValues(pages, values) {
   return { ajv: ajvErrors.length === 0, jsonschema: backendErrors.length === 0, ajvErrors, backendErrors };
 }
 
+const templating = { autoescape: false, tags: { variableStart: "${{", variableEnd: "}}" } };
+const templater = new nunjucks.Environment(undefined, templating);
+
+function render(input, parameters) {
+  const parsed = nunjucks.parser.parse(input, {}, templating);
+  const single = parsed.children.length === 1
+    && !(parsed.children[0]?.children?.[0] instanceof nunjucks.nodes.TemplateData);
+  if (single) {
+    const wrapped = input.replace(/\${{(.+)}}/g, "${{ ( $1 ) | dump }}");
+    return { value: JSON.parse(templater.renderString(wrapped, { parameters })) };
+  }
+  return { value: templater.renderString(input, { parameters }) };
+}
+
 async function answer(request) {
   try {
+    if (request.render !== undefined) return render(request.render, request.parameters);
     if (request.entity) return await checkEntity(request.entity);
     if (request.values) return checkValues(request.pages, request.values);
     compile(request.pages);

@@ -1,10 +1,12 @@
 """Update tier: the service the Backstage Template's workflow creates can be updated.
 
-The copy steps of .github/workflows/copier-copy.yml run here as written (bash, their own
-environment), on a tagged git repository of the template reached through a git URL, with the
-answers as JSON. `gh` (GitHub's CLI, which only sets up git's credentials there) is a no-op
-here; the push step is GitHub's and not run. The service's answers keep `_src_path` (the git
-URL) and `_commit` (the release), and `copier update` to a newer release then works.
+The Template's dispatch step renders the form's values into the workflow's `answers` input as
+Backstage's scaffolder does (nunjucks, tests/tools/backstage.mjs). The copy steps of
+.github/workflows/copier-copy.yml then run as written (bash, their own environment) on a tagged
+git repository of the template reached through a git URL. `gh` (GitHub's CLI, which only sets
+up git's credentials there) is a no-op here; the push step is GitHub's and not run. The
+service's answers keep `_src_path` (the git URL) and `_commit` (the release), and
+`copier update` to a newer release then works.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.backstage_node import Backstage, missing
+from tests.conftest import skip_or_fail
 from tests.template_repo import TemplateRepo, commit_all, git, releases, snapshot, update_project
-from tests.variants import TEMPLATE_ROOT
+from tests.variants import TEMPLATE_ROOT, copier_questions
 
 pytestmark = pytest.mark.update
 
 WORKFLOW = TEMPLATE_ROOT / ".github" / "workflows" / "copier-copy.yml"
+BACKSTAGE_TEMPLATE = TEMPLATE_ROOT / "catalog-info.yaml"
 ORG_DEFAULTS = TEMPLATE_ROOT / "docs" / "organisation-defaults.example.yml"
 COPY_STEPS = ("Write the answers file", "copier copy from the template's git URL at the release")
 
@@ -40,7 +45,28 @@ def test_the_workflow_copies_from_the_git_url_and_the_service_updates(tmp_path: 
     template = TemplateRepo(server / "org" / "copier-uv-docker.git")
     template.put(snapshot())
     template.commit("release", tag=release)
-    answers = yaml.safe_load(ORG_DEFAULTS.read_text()) | {"project_name": "billing-api"}
+    if reason := missing():
+        skip_or_fail(reason)
+    # What a user submits: the form's top-level defaults, the organisation's, a name.
+    entity = yaml.safe_load(BACKSTAGE_TEMPLATE.read_text())
+    defaults = {
+        name: field["default"]
+        for page in entity["spec"]["parameters"]
+        for name, field in page["properties"].items()
+        if "default" in field
+    }
+    chosen = yaml.safe_load(ORG_DEFAULTS.read_text()) | {"project_name": "billing-api"}
+    dispatch = entity["spec"]["steps"][0]["input"]["workflowInputs"]
+    backstage = Backstage()
+    try:
+        answers_input = backstage.render(dispatch["answers"], defaults | chosen)
+        release_input = backstage.render(dispatch["release"], defaults | chosen)
+    finally:
+        backstage.close()
+    assert isinstance(answers_input, str), "workflow inputs are strings"
+    assert release_input == release
+    answers = json.loads(answers_input)
+    assert set(answers) <= set(copier_questions()), "only Copier's questions reach Copier"
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -49,7 +75,7 @@ def test_the_workflow_copies_from_the_git_url_and_the_service_updates(tmp_path: 
     runner_temp = tmp_path / "runner"
     runner_temp.mkdir()
     context = {
-        "inputs.answers": json.dumps(answers),
+        "inputs.answers": answers_input,
         "inputs.release": release,
         "inputs.repository": "org/billing-api",
         "github.server_url": f"file://{server}",
@@ -76,7 +102,7 @@ def test_the_workflow_copies_from_the_git_url_and_the_service_updates(tmp_path: 
     recorded = yaml.safe_load((service / ".copier-answers.yml").read_text())
     assert recorded["_src_path"] == f"file://{server}/org/copier-uv-docker.git"
     assert recorded["_commit"] == release
-    for question, value in answers.items():
+    for question, value in chosen.items():
         assert recorded[question] == value, question
     assert git("log", "--oneline", cwd=service).strip(), "the task made the first commit"
 
