@@ -242,3 +242,35 @@ def test_compose_builds_with_the_credentials_from_the_environment(
     assert ran.stdout.strip() == GREETING, ran.stderr
     history = run(["docker", "history", "--no-trunc", tag], cwd=service).stdout
     assert index.password not in history
+
+
+# Test-only stages appended to a copy of the rendered Dockerfile: the same build reads back the
+# uv cache mount its `deps` stage filled (a later build may find it garbage-collected).
+SCAN_CACHE = """
+FROM deps AS cache-scan
+RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=needle \\
+    (grep -rlFf /run/secrets/needle /root/.cache/uv || true) > /with-password \\
+ && (grep -rlF corp_greeting /root/.cache/uv || true) > /with-package
+FROM scratch AS cache-report
+COPY --from=cache-scan /with-password /with-package /
+"""
+
+
+def test_the_uv_cache_mount_keeps_no_password(
+    service: Path, index: Index, contexts: dict[str, str], tmp_path
+) -> None:
+    dockerfile = tmp_path / "Dockerfile.scan"
+    dockerfile.write_text((service / "Dockerfile").read_text() + SCAN_CACHE)
+    (tmp_path / "needle").write_text(index.password)
+    flags = [f for ref, ctx in contexts.items() for f in ("--build-context", f"{ref}={ctx}")]
+    with build_lock():
+        scan = subprocess.run(
+            ["docker", "build", "--no-cache", "--network", "host", *flags, *SECRETS,
+             "--secret", f"id=needle,src={tmp_path / 'needle'}", "-f", str(dockerfile),
+             "--target", "cache-report", "--output", f"type=local,dest={tmp_path / 'out'}", "."],
+            cwd=service, env={**os.environ, **index.env()}, capture_output=True, text=True,
+            timeout=900, check=False,
+        )  # fmt: skip
+    assert scan.returncode == 0, scan.stderr[-4000:]
+    assert (tmp_path / "out" / "with-package").read_text().strip(), "uv did not use this cache"
+    assert (tmp_path / "out" / "with-password").read_text() == ""
