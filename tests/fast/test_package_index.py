@@ -87,12 +87,18 @@ def test_compose_run_script_and_ci_pass_the_credentials(project: RenderedProject
     run_sh = project.read("run.sh")
     assert f"--secret id=uv-index-password,env={ENV}_PASSWORD" in run_sh
     ci = yaml.safe_load(project.read(".github/workflows/ci.yml"))
-    for job in ci["jobs"].values():
-        assert job["env"][f"{ENV}_PASSWORD"] == f"${{{{ secrets.{ENV}_PASSWORD }}}}"
-    builds = [s["run"] for s in ci["jobs"]["image"]["steps"] if "docker build" in s.get("run", "")]
+    secret = f"${{{{ secrets.{ENV}_PASSWORD }}}}"
+    for name in ("lint", "test"):
+        assert ci["jobs"][name]["env"][f"{ENV}_PASSWORD"] == secret
+    image = ci["jobs"]["image"]
+    assert "env" not in image, "the scanning actions get no credentials"
+    builds = [s for s in image["steps"] if "docker build" in s.get("run", "")]
     assert builds
-    for build in builds:
-        assert f"--secret id=uv-index-password,env={ENV}_PASSWORD" in build
+    for step in builds:
+        assert f"--secret id=uv-index-password,env={ENV}_PASSWORD" in step["run"]
+        assert step["env"][f"{ENV}_PASSWORD"] == secret
+    others = [s for s in image["steps"] if s not in builds]
+    assert not [s for s in others if ENV in str(s)]
 
 
 def test_without_the_answer_nothing_mentions_an_index(render) -> None:
