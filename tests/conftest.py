@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 
 from tests.support import environment
+from tests.support.buildability import unbuildable_by_answers
 from tests.support.releases import TemplateRepo
 from tests.support.rendering import RenderedProject, Renderer
 from tests.support.update_scenario import make_releases
-from tests.support.variants import Variant
+from tests.support.variants import VARIANTS, Variant
 
 environment.setup()
 
@@ -42,3 +43,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         variant = getattr(item, "callspec", None) and item.callspec.params.get("variant")
         if variant is not None:
             item.add_marker(pytest.mark.xdist_group(variant.id))
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    # Here, not in tests/docker/conftest.py: under pytest-xdist the controller, which writes
+    # this summary, never loads the conftest files below tests/.
+    ran_docker = any(
+        getattr(report, "nodeid", "").startswith("tests/docker/")
+        for reports in terminalreporter.stats.values()
+        for report in reports
+    )
+    if not ran_docker:
+        return
+    terminalreporter.section("Docker tier: variants not built on this machine")
+    for variant in VARIANTS:
+        if reason := unbuildable_by_answers(variant):
+            terminalreporter.write_line(f"{variant.id}: {reason}")
