@@ -7,7 +7,12 @@ import os
 import pytest
 
 from tests import environment
-from tests.docker_support.fixtures import docker_engine, docker_project, docker_session  # noqa: F401
+from tests.docker_support.fixtures import (  # noqa: F401
+    docker_engine,
+    docker_project,
+    docker_session,
+    local_registry,
+)
 from tests.docker_support.images import unbuildable_by_answers
 from tests.rendering import Renderer
 from tests.variants import VARIANTS

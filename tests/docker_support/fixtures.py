@@ -8,6 +8,7 @@ import pytest
 
 from tests.docker_support import bases
 from tests.docker_support.images import DockerProject, DockerSession, image_refs, unbuildable_reason
+from tests.docker_support.registry import LocalRegistry, RegistryUnavailable
 from tests.variants import Variant
 
 
@@ -29,6 +30,19 @@ def docker_session(docker_engine) -> Iterator[DockerSession]:
         yield session
     finally:
         session.cleanup()
+
+
+@pytest.fixture(scope="session")
+def local_registry(docker_engine) -> Iterator[LocalRegistry]:
+    """A real registry on 127.0.0.1 for this session (tests/docker_support/registry.py)."""
+    from tests.conftest import skip_or_fail
+
+    try:
+        registry = LocalRegistry.start()
+    except RegistryUnavailable as exc:
+        skip_or_fail(str(exc))
+    with registry:
+        yield registry
 
 
 @pytest.fixture
