@@ -7,6 +7,7 @@ oracle for an image repository is the Docker reference grammar (distribution/ref
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -104,7 +105,8 @@ def test_an_accepted_github_repository_is_owner_slash_name(value: str) -> None:
     if not refusal("github_repository", value):
         owner, name = value.split("/")
         assert re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?", owner), value
-        assert re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name) and name not in {".", ".."}, value
+        assert re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name), value
+        assert name not in {".", ".."}, value
 
 
 @DERANDOMIZED
@@ -135,8 +137,6 @@ def test_renovate_validator_accepts_the_template_repositorys_own_config() -> Non
 
 def test_the_template_renovate_config_follows_sha_pinned_actions() -> None:
     """The repository's own manager for the template's `uses:` lines reads SHA + version."""
-    import json
-
     config = json.loads((TEMPLATE_ROOT / "renovate.json").read_text())
     (manager,) = [m for m in config["customManagers"] if "GitHub Actions" in m["description"]]
     pattern = re.compile(manager["matchStrings"][0].replace("(?<", "(?P<"))
@@ -151,4 +151,5 @@ def test_the_template_renovate_config_follows_sha_pinned_actions() -> None:
     for line in lines:
         match = pattern.search(line)
         assert match, line
-        assert len(match["currentDigest"]) == 40 and match["currentValue"].startswith("v")
+        assert len(match["currentDigest"]) == 40
+        assert match["currentValue"].startswith("v")

@@ -158,7 +158,8 @@ def test_copier_update_runs_where_no_write_token_is(project, variant) -> None:
         text = yaml.safe_dump(job)
         if "copier@" in runs and " update " in runs:
             assert writes == set(), f"{name} runs copier update --trust with write access"
-            assert "secrets." not in text and "github.token" not in text
+            assert "secrets." not in text
+            assert "github.token" not in text
             updater = name
         if writes:
             assert "copier" not in runs, f"{name} holds a write token and runs copier"
@@ -197,9 +198,10 @@ def test_renovate_pins_action_digests_and_tools_in_workflow_steps(project, varia
         assert "helpers:pinGitHubActionDigests" not in config["extends"]
         return
     assert "helpers:pinGitHubActionDigests" in config["extends"]
+    workflow_file = ".github/workflows/ci.yml"
     managers = [
         m for m in config["customManagers"]
-        if any(re.search(p.strip("/"), ".github/workflows/ci.yml") for p in m["managerFilePatterns"])
+        if any(re.search(p.strip("/"), workflow_file) for p in m["managerFilePatterns"])
     ]  # fmt: skip
     found = set()
     for path in (project.path / ".github" / "workflows").glob("*.yml"):
