@@ -33,3 +33,7 @@ else
 fi
 
 bash scripts/docker-engine.sh up
+
+# arm64 builds under emulation and the Podman tier.
+bash scripts/emulation.sh
+bash scripts/podman.sh
