@@ -65,3 +65,7 @@ if [ "$(dpkg-query -W -f='${db:Status-Status}' cosign 2>/dev/null || true)" != i
 else
     say "cosign already installed"
 fi
+
+# arm64 builds under emulation and the Podman tier.
+bash scripts/emulation.sh
+bash scripts/podman.sh

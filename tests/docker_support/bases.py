@@ -311,7 +311,9 @@ def _host_ca_bundle() -> bytes:
         raise Unbuildable(f"the host CA bundle {HOST_CA_BUNDLE} is unreadable: {exc}") from exc
 
 
-def _docker_build(name: str, dockerfile: str, files: dict[str, bytes], digest: str) -> None:
+def _docker_build(
+    name: str, dockerfile: str, files: dict[str, bytes], digest: str, platform: str = ""
+) -> None:
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-ctx-") as tmp:
         ctx = Path(tmp)
         (ctx / "Dockerfile").write_text(dockerfile)
@@ -320,7 +322,7 @@ def _docker_build(name: str, dockerfile: str, files: dict[str, bytes], digest: s
             (ctx / filename).chmod(0o755 if filename in {"uv", "uvx"} else 0o644)
         args = [
             "docker", "build", "--progress=plain", "--label", f"{RECIPE_LABEL}={digest}",
-            "-t", name, str(ctx),
+            *([f"--platform={platform}"] if platform else []), "-t", name, str(ctx),
         ]  # fmt: skip
         result = _run(args, timeout=900)
     if result.returncode != 0:
@@ -387,7 +389,18 @@ def _unmount_below(root: Path) -> None:
         _run(["umount", "-l", target])
 
 
-def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
+def _build_rootfs(
+    name: str,
+    suite: str,
+    mirror: str,
+    digest: str,
+    *,
+    arch: str = "",
+    include: Iterable[str] = (),
+    tidy: Callable[[Path], None] | None = None,
+) -> None:
+    """debootstrap `suite` (for `arch`, default this machine's; a foreign one runs its second
+    stage under the qemu-user-static emulator that binfmt_misc registers) and import it."""
     if shutil.which("debootstrap") is None:
         raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
     if os.geteuid() != 0:
@@ -395,7 +408,11 @@ def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-rootfs-{suite}-", dir="/var/tmp"))
     target = work / "rootfs"
     try:
-        result = _run(["debootstrap", "--variant=minbase", suite, str(target), mirror], timeout=900)
+        options = [f"--arch={arch}"] if arch else []
+        options += [f"--include={','.join(include)}"] if include else []
+        result = _run(
+            ["debootstrap", "--variant=minbase", *options, suite, str(target), mirror], timeout=1800
+        )
         if result.returncode != 0:
             tail = "\n".join((result.stderr + result.stdout).splitlines()[-30:])
             log_file = target / "debootstrap" / "debootstrap.log"
@@ -403,6 +420,8 @@ def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
                 tail += "\n" + "\n".join(log_file.read_text(errors="replace").splitlines()[-30:])
             raise BuildFailed(f"debootstrap {suite} from {mirror} failed:\n{tail}")
         _unmount_below(target)
+        if tidy is not None:
+            tidy(target)
         # Like the official images: no package lists or downloaded .debs in the rootfs.
         for junk in ("var/lib/apt/lists", "var/cache/apt/archives"):
             for entry in (target / junk).glob("*"):
@@ -414,7 +433,7 @@ def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
         try:
             imported = subprocess.run(
                 [
-                    "docker", "import",
+                    "docker", "import", *([f"--platform=linux/{arch}"] if arch else []),
                     "--change", f"ENV PATH={DEFAULT_PATH}",
                     "--change", 'CMD ["bash"]',
                     "--change", f"LABEL {RECIPE_LABEL}={digest}",
@@ -500,18 +519,19 @@ CMD ["python3"]
     )
 
 
-def _download_uv_wheel(version: str, dest: Path) -> Path:
+def _download_uv_wheel(version: str, dest: Path, arch: str = "") -> Path:
     """Download the `uv==version` wheel for this machine's architecture into `dest`.
 
     The musllinux wheel comes first: its binaries are static, as in the real distroless
     image, so `/uv` runs even in a scratch or non-glibc image. The manylinux wheel (whose
     binaries need glibc) is the fallback.
     """
-    arch = platform.machine().lower()
+    arch = arch or platform.machine().lower()
     arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
     platforms = [
         ["--platform", f"musllinux_1_1_{arch}", "--platform", f"musllinux_1_2_{arch}"],
-        [],
+        # Another machine's architecture needs its manylinux tags named.
+        [] if arch == _host_arch() else ["--platform", f"manylinux2014_{arch}"],
     ]
     downloaders: list[list[str]] = []
     if _run([sys.executable, "-m", "pip", "--version"]).returncode == 0:
@@ -538,9 +558,14 @@ def _download_uv_wheel(version: str, dest: Path) -> Path:
     raise BuildFailed(f"could not download the uv {version} wheel: {'; '.join(errors)}")
 
 
-def _uv_binaries(version: str) -> dict[str, bytes]:
+def _host_arch() -> str:
+    arch = platform.machine().lower()
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
+
+
+def _uv_binaries(version: str, arch: str = "") -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-uv-") as tmp:
-        wheel = _download_uv_wheel(version, Path(tmp))
+        wheel = _download_uv_wheel(version, Path(tmp), arch)
         with zipfile.ZipFile(wheel) as archive:
             binaries = {}
             for binary in ("uv", "uvx"):
