@@ -19,8 +19,9 @@ from tests.variants import TEMPLATE_ROOT, VARIANTS, Variant
 
 pytestmark = pytest.mark.parametrize("variant", [v.param() for v in VARIANTS])
 
-# Jinja left in a rendered file; GitHub's ${{ }} and Go's {{.Field}} are legitimate.
-LEFTOVER_JINJA = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!\.)")
+# Jinja left in a rendered file; GitHub's ${{ }}, Go's {{.Field}} and docker/metadata-action's
+# {{version}} / {{major}}.{{minor}} patterns are legitimate.
+LEFTOVER_JINJA = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!\.|(version|major|minor)\}\})")
 NODE_TOOLS = TEMPLATE_ROOT / "tests" / "tools"
 
 
