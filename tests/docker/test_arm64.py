@@ -115,9 +115,11 @@ def test_arm64_service_serves_or_exits_0_and_stops_on_sigterm(
         result = run_in_image(arm64_image, "--name", "Ada", options=["--platform", PLATFORM])
         assert (result.returncode, result.stdout) == (0, "Hello, Ada!\n"), result.stderr
         return
-    container = docker_session.start("--platform", PLATFORM, arm64_image)
+    # The probe is a Python start-up, several times slower under QEMU than the image's 5 s budget.
+    slow_probe = ["--health-timeout", "60s", "--health-interval", "5s", "--health-retries", "5"]
+    container = docker_session.start("--platform", PLATFORM, *slow_probe, arm64_image)
     wait_healthy(container, timeout=240)  # start-up under QEMU is several times slower
-    docker("stop", container, timeout=90)
+    docker("stop", "--time", "60", container, timeout=120)  # shutdown under QEMU is slow too
     state = inspect(container, "{{json .State}}")
     logs = docker("logs", container)
     assert state["ExitCode"] == 0, (state, logs.stdout + logs.stderr)
