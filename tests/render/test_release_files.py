@@ -104,7 +104,9 @@ def test_the_dockerfile_takes_the_version_late_in_the_production_stage(project, 
     production = dockerfile[dockerfile.index("AS production") :]
     version_arg = production.index('ARG VERSION=""')
     # After every layer-making step, so a new version reuses the dependency and project layers.
-    assert version_arg > production.rindex("\nRUN ")
+    layer_steps = [m.start() for m in re.finditer(r"^(RUN|COPY|ADD) ", production, re.MULTILINE)]
+    assert layer_steps
+    assert version_arg > max(layer_steps)
     assert 'LABEL org.opencontainers.image.version="${VERSION}"' in production
     assert 'ENV SERVICE_VERSION="${VERSION}"' in production
     package = project.answers["project_name"].replace("-", "_")
