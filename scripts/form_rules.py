@@ -80,6 +80,28 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 {"pattern": whole("([a-z]+:)?([a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_.-]*")},
             ),
         ],
+        "github_repository": [
+            Rule(
+                "letters, digits and hyphens in the owner",
+                {"pattern": whole("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")},
+            ),
+            Rule("Give owner/name as on GitHub", {"not": {"pattern": f"-/|/[.][.]?{END}"}}),
+        ],
+        "image_repository": [
+            Rule(
+                "Give a registry host and a path",
+                {
+                    "pattern": whole(
+                        constants["image_repository_pattern"].strip().strip("^").removesuffix("\\Z")
+                    )
+                },
+            ),
+            Rule(
+                "Start with the registry host",
+                {"allOf": [{"pattern": "^(?:[^/]*[.:]|localhost/)"}]},
+            ),
+            Rule("under 256 characters", {"maxLength": 255}),
+        ],
         "package_index_name": [
             Rule("Name the index", {"pattern": whole("([a-z][a-z0-9-]{0,31})?")}),
         ],

@@ -60,14 +60,14 @@ def _image_label(name: str) -> str | None:
     return "" if label == "<no value>" else label
 
 
-def _image_id(name: str) -> str:
+def image_id(name: str) -> str:
     result = docker("image", "inspect", "--format", "{{.Id}}", name, check=False)
     if result.returncode != 0:
         raise BuildFailed(f"local image {name} vanished: {first_line(result.stderr)}")
     return result.stdout.strip()
 
 
-def _ensure(name: str, recipe: str, build: Callable[[str], None]) -> str:
+def ensure_image(name: str, recipe: str, build: Callable[[str], None]) -> str:
     """Build `name` with `build(recipe_hash)` unless it exists with the same recipe."""
     digest = hashlib.sha256(f"{RECIPE_VERSION}\n{recipe}".encode()).hexdigest()[:16]
     if _image_label(name) == digest:
@@ -84,14 +84,17 @@ def _ensure(name: str, recipe: str, build: Callable[[str], None]) -> str:
     return name
 
 
-def _host_ca_bundle() -> bytes:
+def host_ca_bundle() -> bytes:
     try:
         return HOST_CA_BUNDLE.read_bytes()
     except OSError as exc:
         raise Unbuildable(f"the host CA bundle {HOST_CA_BUNDLE} is unreadable: {exc}") from exc
 
 
-def _docker_build(name: str, dockerfile: str, files: dict[str, bytes], digest: str) -> None:
+def build_image(
+    name: str, dockerfile: str, files: dict[str, bytes], digest: str, platform: str = ""
+) -> None:
+    """`name` built from `dockerfile` and `files` (for `platform`, default this machine's)."""
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-ctx-") as tmp:
         ctx = Path(tmp)
         (ctx / "Dockerfile").write_text(dockerfile)
@@ -99,22 +102,41 @@ def _docker_build(name: str, dockerfile: str, files: dict[str, bytes], digest: s
             (ctx / filename).write_bytes(content)
             (ctx / filename).chmod(0o755 if filename in {"uv", "uvx"} else 0o644)
         result = docker_build(
-            ctx, tag=name, options=["--label", f"{RECIPE_LABEL}={digest}"], check=False
-        )
+            ctx,
+            tag=name,
+            options=[
+                "--label", f"{RECIPE_LABEL}={digest}",
+                *([f"--platform={platform}"] if platform else []),
+            ],
+            check=False,
+        )  # fmt: skip
     if result.returncode != 0:
         tail = "\n".join((result.stderr + result.stdout).splitlines()[-40:])
         raise BuildFailed(f"docker build of {name} failed:\n{tail}")
 
 
-def _import_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
-    with debootstrapped(suite, mirror) as tree:
+def import_rootfs(
+    name: str,
+    suite: str,
+    mirror: str,
+    digest: str,
+    *,
+    arch: str = "",
+    include: Iterable[str] = (),
+    tidy: Callable[[Path], None] | None = None,
+) -> None:
+    """debootstrap `suite` (for `arch`, default this machine's; see rootfs.debootstrapped),
+    `tidy` the tree, and import it as `name`."""
+    with debootstrapped(suite, mirror, arch=arch, include=include) as tree:
+        if tidy is not None:
+            tidy(tree)
         tar = subprocess.Popen(
             ["tar", "--numeric-owner", "-C", str(tree), "-c", "."], stdout=subprocess.PIPE
         )
         try:
             imported = subprocess.run(
                 [
-                    "docker", "import",
+                    "docker", "import", *([f"--platform=linux/{arch}"] if arch else []),
                     "--change", f"ENV PATH={DEFAULT_PATH}",
                     "--change", 'CMD ["bash"]',
                     "--change", f"LABEL {RECIPE_LABEL}={digest}",
@@ -136,25 +158,25 @@ def _import_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
 def _rootfs(suite: str) -> str:
     name = f"{PREFIX}/rootfs:{suite}"
     mirror = debian_mirror(suite)
-    return _ensure(
+    return ensure_image(
         name,
         f"rootfs debootstrap --variant=minbase {suite} {mirror}",
-        lambda digest: _import_rootfs(name, suite, mirror, digest),
+        lambda digest: import_rootfs(name, suite, mirror, digest),
     )
 
 
-def _ca_recipe(ca: bytes) -> str:
+def ca_recipe(ca: bytes) -> str:
     return "ca " + hashlib.sha256(ca).hexdigest()
 
 
 def _ensure_with_ca(name: str, dockerfile: str, *, parent: str) -> str:
     """`name` built from `dockerfile` on `parent` with this machine's CA bundle in its context."""
-    ca = _host_ca_bundle()
-    recipe = f"{dockerfile}\n{_ca_recipe(ca)}\nparent {_image_id(parent)}"
-    return _ensure(
+    ca = host_ca_bundle()
+    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(parent)}"
+    return ensure_image(
         name,
         recipe,
-        lambda digest: _docker_build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
+        lambda digest: build_image(name, dockerfile, {"ca-certificates.crt": ca}, digest),
     )
 
 
@@ -203,18 +225,23 @@ CMD ["python3"]
     return _ensure_with_ca(spec.name, dockerfile, parent=debian)
 
 
-def _download_uv_wheel(version: str, dest: Path) -> Path:
-    """Download the `uv==version` wheel for this machine's architecture into `dest`.
+def _host_arch() -> str:
+    arch = platform.machine().lower()
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
+
+
+def _download_uv_wheel(version: str, dest: Path, arch: str = "") -> Path:
+    """Download the `uv==version` wheel for `arch` (default this machine's) into `dest`.
 
     The musllinux wheel comes first: its binaries are static, as in the real distroless
     image, so `/uv` runs even in a scratch or non-glibc image. The manylinux wheel (whose
     binaries need glibc) is the fallback.
     """
-    arch = platform.machine().lower()
-    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
+    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch) if arch else _host_arch()
     platforms = [
         ["--platform", f"musllinux_1_1_{arch}", "--platform", f"musllinux_1_2_{arch}"],
-        [],
+        # Another machine's architecture needs its manylinux tags named.
+        [] if arch == _host_arch() else ["--platform", f"manylinux2014_{arch}"],
     ]
     downloaders: list[list[str]] = []
     if run([sys.executable, "-m", "pip", "--version"], check=False).returncode == 0:
@@ -241,9 +268,10 @@ def _download_uv_wheel(version: str, dest: Path) -> Path:
     raise BuildFailed(f"could not download the uv {version} wheel: {'; '.join(errors)}")
 
 
-def _uv_binaries(version: str) -> dict[str, bytes]:
+def uv_binaries(version: str, arch: str = "") -> dict[str, bytes]:
+    """/uv and /uvx of the `uv==version` wheel for `arch` (default this machine's)."""
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-uv-") as tmp:
-        wheel = _download_uv_wheel(version, Path(tmp))
+        wheel = _download_uv_wheel(version, Path(tmp), arch)
         with zipfile.ZipFile(wheel) as archive:
             binaries = {}
             for binary in ("uv", "uvx"):
@@ -256,7 +284,7 @@ def _uv_binaries(version: str) -> dict[str, bytes]:
 
 
 def _build_uv(spec: StandIn) -> str:
-    ca = _host_ca_bundle()
+    ca = host_ca_bundle()
     dockerfile = f"""\
 FROM scratch
 COPY uv uvx /
@@ -264,13 +292,13 @@ COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 ENTRYPOINT ["/uv"]
 """
-    recipe = f"{dockerfile}\nuv {spec.uv_version} {UV_RECIPE}\n{_ca_recipe(ca)}"
+    recipe = f"{dockerfile}\nuv {spec.uv_version} {UV_RECIPE}\n{ca_recipe(ca)}"
 
     def build(digest: str) -> None:
-        files = {"ca-certificates.crt": ca, **_uv_binaries(spec.uv_version)}
-        _docker_build(spec.name, dockerfile, files, digest)
+        files = {"ca-certificates.crt": ca, **uv_binaries(spec.uv_version)}
+        build_image(spec.name, dockerfile, files, digest)
 
-    return _ensure(spec.name, recipe, build)
+    return ensure_image(spec.name, recipe, build)
 
 
 def _build_uv_python(spec: StandIn) -> str:
@@ -284,9 +312,9 @@ ENV UV_TOOL_BIN_DIR=/usr/local/bin
 ENTRYPOINT []
 CMD ["/usr/local/bin/uv"]
 """
-    recipe = f"{dockerfile}\nparents {_image_id(python)} {_image_id(uv)}"
-    return _ensure(
-        spec.name, recipe, lambda digest: _docker_build(spec.name, dockerfile, {}, digest)
+    recipe = f"{dockerfile}\nparents {image_id(python)} {image_id(uv)}"
+    return ensure_image(
+        spec.name, recipe, lambda digest: build_image(spec.name, dockerfile, {}, digest)
     )
 
 
@@ -345,5 +373,5 @@ FROM {local_image}
 RUN rm -f {IMAGE_CA_BUNDLE} /usr/local/share/ca-certificates/{PREFIX}-host.crt
 ENV UV_NO_CACHE=1
 """
-    recipe = f"{dockerfile}\nparent {_image_id(local_image)}"
-    return _ensure(name, recipe, lambda digest: _docker_build(name, dockerfile, {}, digest))
+    recipe = f"{dockerfile}\nparent {image_id(local_image)}"
+    return ensure_image(name, recipe, lambda digest: build_image(name, dockerfile, {}, digest))

@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tests.support.commands import run
@@ -78,9 +78,13 @@ def unmount_below(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def debootstrapped(suite: str, mirror: str) -> Iterator[Path]:
-    """A `debootstrap --variant=minbase` tree of `suite`, without package lists or .debs
-    (like the official images); removed, with anything left mounted in it, afterwards."""
+def debootstrapped(
+    suite: str, mirror: str, *, arch: str = "", include: Iterable[str] = ()
+) -> Iterator[Path]:
+    """A `debootstrap --variant=minbase` tree of `suite` for `arch` (default this machine's; a
+    foreign one runs its second stage under the qemu-user-static emulator binfmt_misc
+    registers) with the packages `include`, without package lists or .debs (like the official
+    images); removed, with anything left mounted in it, afterwards."""
     if shutil.which("debootstrap") is None:
         raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
     if os.geteuid() != 0:
@@ -88,9 +92,11 @@ def debootstrapped(suite: str, mirror: str) -> Iterator[Path]:
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-rootfs-{suite}-", dir="/var/tmp"))
     target = work / "rootfs"
     try:
+        options = [f"--arch={arch}"] if arch else []
+        options += [f"--include={','.join(include)}"] if include else []
         result = run(
-            ["debootstrap", "--variant=minbase", suite, str(target), mirror],
-            timeout=900, check=False,
+            ["debootstrap", "--variant=minbase", *options, suite, str(target), mirror],
+            timeout=1800 if arch else 900, check=False,
         )  # fmt: skip
         if result.returncode != 0:
             tail = "\n".join((result.stderr + result.stdout).splitlines()[-30:])
