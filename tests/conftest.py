@@ -9,6 +9,7 @@ import pytest
 from tests import environment
 from tests.docker_support.fixtures import docker_engine, docker_project, docker_session  # noqa: F401
 from tests.docker_support.images import unbuildable_by_answers
+from tests.hypothesis_profiles import pytest_runtest_makereport, report_examples  # noqa: F401
 from tests.rendering import Renderer
 from tests.variants import VARIANTS
 
@@ -44,6 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    report_examples(terminalreporter)
     ran_docker = any(
         "test_docker_" in getattr(report, "nodeid", "")
         for reports in terminalreporter.stats.values()
