@@ -33,24 +33,6 @@ def cannot_lock(what: str) -> int:
     return 0
 
 
-def pyenv_interpreter(version: str) -> str | None:
-    """A pyenv-built interpreter for `version` (e.g. 3.13), or None.
-
-    uv finds pyenv's global version through its shims, but not the other installed ones.
-    """
-    if not version or shutil.which("pyenv") is None:
-        return None
-    root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
-    listed = subprocess.run(
-        ["pyenv", "versions", "--bare"], capture_output=True, text=True, check=False
-    )
-    for name in sorted(listed.stdout.split(), reverse=True):
-        interpreter = Path(root.stdout.strip(), "versions", name, "bin", "python")
-        if name.startswith(f"{version}.") and interpreter.is_file():
-            return str(interpreter)
-    return None
-
-
 def main() -> int:
     if not Path("pyproject.toml").is_file():
         print("lock: no pyproject.toml here; nothing to lock")
@@ -72,11 +54,6 @@ def main() -> int:
         print("lock: uv.lock already matches pyproject.toml")
         return 0
     result = run_uv("lock")
-    if result.returncode != 0:
-        pinned = Path(".python-version")
-        interpreter = pyenv_interpreter(pinned.read_text().strip() if pinned.is_file() else "")
-        if interpreter:
-            result = run_uv("lock", "--python", interpreter)
     if result.returncode != 0:
         return cannot_lock(f"`uv lock` failed ({reason(result)}), so uv.lock was not written")
     print("lock: wrote uv.lock")

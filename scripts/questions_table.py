@@ -3,7 +3,7 @@
     uv run python scripts/questions_table.py
 
 Paste the output between `<!-- questions:start -->` and `<!-- questions:end -->` in README.md;
-tests/test_readme.py fails when the two drift apart.
+tests/fast/test_readme.py fails when the two drift apart.
 """
 
 from __future__ import annotations
@@ -12,20 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.variants import copier_config, questions
+
 START = "<!-- questions:start -->"
 END = "<!-- questions:end -->"
-
-
-def questions(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The questions a user can answer: computed values (`when: false`) are left out."""
-    return {
-        name: spec
-        for name, spec in config.items()
-        if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
-    }
 
 
 def cell(text: str) -> str:
@@ -71,8 +63,7 @@ def table(config: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    config = yaml.safe_load((ROOT / "copier.yml").read_text())
-    sys.stdout.write(table(config))
+    sys.stdout.write(table(copier_config()))
     return 0
 
 

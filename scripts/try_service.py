@@ -5,35 +5,34 @@
 The service is rendered into DESTINATION (default: ./my-service, which must not exist),
 its production image is built and started, and the script waits until Docker reports it
 healthy and its /health endpoint answers. Where no container registry can be reached, the
-base images are replaced by local stand-ins (tests/docker_support/bases.py) through
+base images are replaced by local stand-ins (tests/support/base_images.py) through
 `--build-context`, without editing the rendered Dockerfile.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import copier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.docker_support.bases import build_contexts
-from tests.docker_support.images import image_refs
-from tests.variants import TEMPLATE_ROOT, default_of
+from tests.support.base_images import build_contexts
+from tests.support.builds import docker_build
+from tests.support.containers import http_get_json, wait_healthy
+from tests.support.image_refs import image_refs
+from tests.support.variants import TEMPLATE_ROOT, default_of
 
 
 def say(message: str) -> None:
     print(f"try-service: {message}", flush=True)
 
 
-def base_image_flags(dockerfile: Path) -> list[str]:
-    """--build-context flags for base images that cannot be pulled here; [] when all can."""
+def stand_ins(dockerfile: Path) -> dict[str, str]:
+    """Local stand-ins for the base images that cannot be pulled here; {} when all can."""
     refs = image_refs(dockerfile.read_text()).values()
     missing = [
         ref
@@ -42,26 +41,9 @@ def base_image_flags(dockerfile: Path) -> list[str]:
         and subprocess.run(["docker", "pull", "--quiet", ref], capture_output=True).returncode
     ]
     if not missing:
-        return []
+        return {}
     say(f"no registry reachable for {', '.join(missing)}: using local stand-ins")
-    contexts = build_contexts(missing, uv_version=default_of("uv_version"))
-    return [
-        flag for ref, local in contexts.items() for flag in ("--build-context", f"{ref}={local}")
-    ]
-
-
-def wait_until_healthy(container: str, url: str, deadline: float) -> dict:
-    while time.monotonic() < deadline:
-        state = json.loads(
-            subprocess.check_output(["docker", "inspect", "--format", "{{json .State}}", container])
-        )
-        if state.get("Health", {}).get("Status") == "healthy":
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.load(response)
-        if not state["Running"]:
-            raise SystemExit(f"try-service: the container stopped: {state}")
-        time.sleep(0.5)
-    raise SystemExit("try-service: the service did not become healthy in time")
+    return build_contexts(missing)
 
 
 def main() -> int:
@@ -78,11 +60,9 @@ def main() -> int:
         str(TEMPLATE_ROOT), destination, defaults=True, unsafe=True, vcs_ref="HEAD", quiet=True
     )
     name = default_of("project_name")
-    flags = base_image_flags(destination / "Dockerfile")
+    contexts = stand_ins(destination / "Dockerfile")
     say(f"building {name}:latest")
-    subprocess.run(
-        ["docker", "build", "--quiet", *flags, "--tag", name, "."], cwd=destination, check=True
-    )
+    docker_build(destination, contexts=contexts, tag=name)
     subprocess.run(["docker", "rm", "--force", name], capture_output=True)
     subprocess.run(
         [
@@ -100,7 +80,11 @@ def main() -> int:
         capture_output=True,
     )
     url = f"http://127.0.0.1:{args.port}/health"
-    answer = wait_until_healthy(name, url, time.monotonic() + 60)
+    try:
+        wait_healthy(name, timeout=60)
+    except (AssertionError, RuntimeError) as exc:
+        raise SystemExit(f"try-service: the service did not become healthy: {exc}") from exc
+    answer = http_get_json(url)
     say(f"{name} is healthy: GET {url} -> {answer}")
     say(f"stop it with: docker rm --force {name}; its sources are in {destination}")
     return 0

@@ -1,21 +1,21 @@
-"""Shared fixtures: environment isolation, rendered variants, the CI switch."""
+"""Root fixtures, shared by more than one tier: rendered variants and the update releases.
+
+Each tier's folder (fast, render, project, update, docker) has a conftest.py of its own that
+applies its marker once and holds that tier's fixtures; the helpers are in tests/support/.
+"""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests import environment
-from tests.docker_support.fixtures import docker_engine, docker_project, docker_session  # noqa: F401
-from tests.docker_support.images import unbuildable_by_answers
-from tests.hypothesis_profiles import pytest_runtest_makereport, report_examples  # noqa: F401
-from tests.rendering import Renderer
-from tests.variants import VARIANTS
+from tests.support import environment
+from tests.support.hypothesis_profiles import pytest_runtest_makereport, report_examples  # noqa: F401
+from tests.support.releases import TemplateRepo
+from tests.support.rendering import RenderedProject, Renderer
+from tests.support.update_scenario import make_releases
+from tests.support.variants import Variant
 
 environment.setup()
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -24,46 +24,26 @@ def render(copie_session) -> Renderer:
     return Renderer(copie_session)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    kept, left_out = [], []
+@pytest.fixture
+def project(render, variant: Variant) -> RenderedProject:
+    """The parametrized `variant`, rendered (once per session)."""
+    return render(variant)
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory) -> TemplateRepo:
+    """A template repository tagged 0.1.0 (the template now), 0.2.0 and 0.3.0."""
+    return make_releases(tmp_path_factory.mktemp("releases"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # All tests of one variant, whatever their tier, run on the same xdist worker (with
+    # `--dist loadgroup`), which renders it once.
     for item in items:
         variant = getattr(item, "callspec", None) and item.callspec.params.get("variant")
-        if variant is None:
-            kept.append(item)
-            continue
-        # A variant this machine cannot build is no Docker test here: it is listed, with its
-        # reason, at the end of the run (never skipped, never passed).
-        if item.get_closest_marker("docker") and unbuildable_by_answers(variant):
-            left_out.append(item)
-            continue
-        # All tests of one variant run on the same xdist worker, which renders it once.
-        item.add_marker(pytest.mark.xdist_group(variant.id))
-        kept.append(item)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+        if variant is not None:
+            item.add_marker(pytest.mark.xdist_group(variant.id))
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter) -> None:
     report_examples(terminalreporter)
-    ran_docker = any(
-        "test_docker_" in getattr(report, "nodeid", "")
-        for reports in terminalreporter.stats.values()
-        for report in reports
-    )
-    if not ran_docker:
-        return
-    terminalreporter.section("Docker tier: variants not built on this machine")
-    for variant in VARIANTS:
-        if reason := unbuildable_by_answers(variant):
-            terminalreporter.write_line(f"{variant.id}: {reason}")
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with a reason, except in CI, where a missing tool is a failure."""
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
-
-
-__all__ = ["IN_CI", "VARIANTS", "skip_or_fail"]

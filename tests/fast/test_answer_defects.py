@@ -14,14 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.ci_checks import (
+from tests.support.ci_checks import (
     ci_failures,
     jinja_compiles_memoised,
     render,
     report,
     template_snapshot,
 )
-from tests.variants import TEMPLATE_ROOT
+from tests.support.copier_cli import copier
+from tests.support.variants import TEMPLATE_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +37,7 @@ def rendered(template: Path, destination: Path, **answers) -> Path:
 
 
 def copier_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    copier = str(Path(sys.executable).with_name("copier"))
-    return subprocess.run(
-        [copier, "copy", "--trust", "--defaults", "--skip-tasks", "-r", "HEAD", *args],
-        cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
-        check=False,
-    )  # fmt: skip
+    return copier("copy", "--trust", "--defaults", "--skip-tasks", "-r", "HEAD", *args, cwd=cwd)
 
 
 def test_1_every_name_length_and_kind_passes_the_generated_lint(template, tmp_path) -> None:

@@ -15,10 +15,10 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.answer_space import refused_answers
-from tests.ci_checks import jinja_compiles_memoised, render, template_snapshot
-from tests.hypothesis_profiles import record_examples
-from tests.variants import copier_config, copier_questions
+from tests.support.answer_space import refused_answers
+from tests.support.ci_checks import jinja_compiles_memoised, render, template_snapshot
+from tests.support.hypothesis_profiles import record_examples
+from tests.support.variants import copier_config, copier_questions
 
 BOOL_QUESTIONS = [name for name, spec in copier_questions().items() if spec["type"] == "bool"]
 BOOL_WORDS = set(yaml.safe_load(copier_config()["bool_words"]["default"]))

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 
-from tests.answer_space import choice_values, reserved_names
+from tests.support.answer_space import choice_values, reserved_names
+from tests.support.host_pythons import local_python
 
 # What a package name can be: project_name's shape with hyphens as Python imports them.
 PACKAGE_SHAPE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
@@ -26,7 +26,7 @@ def module_names(python: str) -> set[str]:
 
 def test_every_stdlib_module_and_keyword_of_each_supported_python_is_reserved() -> None:
     interpreters = {
-        version: shutil.which(f"python{version}") for version in choice_values("python_version")
+        version: local_python(version) for version in choice_values("python_version")
     }
     found = {version: path for version, path in interpreters.items() if path}
     # The interpreter running the tests is always one; the others where this machine has them.

@@ -8,17 +8,16 @@ workspace, on a Python this machine has (uv may not download one here).
 
 from __future__ import annotations
 
-import shutil
-
 import copier
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.answer_space import choice_values, project_names
-from tests.hypothesis_profiles import record_examples
-from tests.rendering import run
-from tests.variants import TEMPLATE_ROOT
+from tests.support.answer_space import choice_values, project_names
+from tests.support.commands import run
+from tests.support.host_pythons import local_python
+from tests.support.hypothesis_profiles import record_examples
+from tests.support.variants import TEMPLATE_ROOT
 
 LENGTH_CLASSES = [
     pytest.param((1, 1), {"service_kind": "cli"}, id="1-cli"),
@@ -30,7 +29,7 @@ LENGTH_CLASSES = [
 
 def host_python() -> str:
     """The newest supported Python this machine has (tests/environment.py puts pyenv's on PATH)."""
-    available = [v for v in choice_values("python_version") if shutil.which(f"python{v}")]
+    available = [v for v in choice_values("python_version") if local_python(v)]
     assert available, "no supported Python on this machine"
     return available[-1]
 

@@ -8,8 +8,8 @@ import tomllib
 
 import pytest
 
-from tests.answer_space import reserved_names
-from tests.variants import VARIANTS_BY_ID
+from tests.support.answer_space import reserved_names
+from tests.support.variants import VARIANTS_BY_ID
 
 # The variants whose dependencies differ: the web and cli kinds, and the workspace.
 LOCKED_VARIANTS = ["defaults", "cli", "workspace-cli-uv-image"]

@@ -2,9 +2,9 @@
 own CI checks (ruff check, ruff format --check, hadolint, shellcheck), whose TOML, YAML and
 JSON parse, whose pyproject.toml is valid PEP 621 metadata, and with no Jinja left.
 
-A property over the whole answer space (tests/answer_space.py), not a list of variants. Each
+A property over the whole answer space (tests/support/answer_space.py), not a list of variants. Each
 defect found is pinned below as an `@example`, so it is checked first on every run; under
-CI=true the run is derandomised and draws 200 answer sets (tests/hypothesis_profiles.py).
+CI=true the run is derandomised and draws 200 answer sets (tests/support/hypothesis_profiles.py).
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 
-from tests.answer_space import accepted_answers
-from tests.ci_checks import (
+from tests.support.answer_space import accepted_answers
+from tests.support.ci_checks import (
     ci_failures,
     jinja_compiles_memoised,
     render,
     report,
     template_snapshot,
 )
-from tests.hypothesis_profiles import record_examples
-from tests.variants import copier_questions, default_of
+from tests.support.hypothesis_profiles import record_examples
+from tests.support.variants import copier_questions, default_of
 
 
 @pytest.fixture(scope="session")

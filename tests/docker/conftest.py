@@ -1,0 +1,112 @@
+"""The Docker tier: every test in this folder carries the `docker` marker; its fixtures.
+
+A variant this machine cannot build is no Docker test here: it is left out at collection and
+listed, with its reason, at the end of the run (never skipped, never passed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.base_images import build_contexts
+from tests.support.buildability import unbuildable_by_answers, unbuildable_reason
+from tests.support.ci import skip_or_fail
+from tests.support.docker_project import DockerProject, DockerSession
+from tests.support.engine import engine_problem
+from tests.support.image_refs import Unbuildable, image_refs
+from tests.support.rendering import RenderedProject
+from tests.support.variants import VARIANTS, VARIANTS_BY_ID, Variant
+
+HERE = Path(__file__).parent
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # A hook of this folder's conftest: pytest calls it for the items under this folder only.
+    item.add_marker(pytest.mark.docker)
+
+
+def in_this_tier(item: pytest.Item) -> bool:
+    return item.path.is_relative_to(HERE)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    left_out = [
+        item
+        for item in items
+        if in_this_tier(item)
+        and (variant := getattr(item, "callspec", None) and item.callspec.params.get("variant"))
+        and unbuildable_by_answers(variant)
+    ]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    ran_docker = any(
+        getattr(report, "nodeid", "").startswith("tests/docker/")
+        for reports in terminalreporter.stats.values()
+        for report in reports
+    )
+    if not ran_docker:
+        return
+    terminalreporter.section("Docker tier: variants not built on this machine")
+    for variant in VARIANTS:
+        if reason := unbuildable_by_answers(variant):
+            terminalreporter.write_line(f"{variant.id}: {reason}")
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> None:
+    """A working engine, buildx and Compose v2: under CI=true required, elsewhere a skip."""
+    problem = engine_problem()
+    if problem:
+        skip_or_fail(problem)
+
+
+@pytest.fixture(scope="session")
+def docker_session(docker_engine) -> Iterator[DockerSession]:
+    """Local bases, built images and started containers of this session (removed at its end)."""
+    session = DockerSession()
+    try:
+        yield session
+    finally:
+        session.cleanup()
+
+
+@pytest.fixture
+def docker_project(request, render, variant: Variant) -> DockerProject:
+    """The rendered `variant` with its local bases; a variant this machine cannot build skips
+    with its one-line reason (checked before the engine, so the reason shows without one)."""
+    project = render(variant)
+    dockerfile = project.read("Dockerfile")
+    reason = unbuildable_reason(variant, dockerfile)
+    if reason:
+        # Collection already left out what the answers make unbuildable (see above);
+        # anything else that cannot be built is a machine problem.
+        skip_or_fail(f"cannot be built here: {reason}")
+    session: DockerSession = request.getfixturevalue("docker_session")
+    refs = image_refs(dockerfile)
+    try:
+        contexts = session.build_contexts(refs.values())
+    except Unbuildable as exc:  # e.g. debootstrap missing: a machine problem
+        skip_or_fail(f"local base images: {exc}")
+    return DockerProject(session, variant, project, contexts, refs)
+
+
+@pytest.fixture(scope="module")
+def ca_project_and_bases(render) -> tuple[RenderedProject, dict[str, str]]:
+    """The catalog-ca variant and stand-ins *without* this machine's CA (test_ca.py)."""
+    problem = engine_problem()
+    if problem:
+        skip_or_fail(problem)
+    project = render(VARIANTS_BY_ID["catalog-ca"])
+    refs = image_refs(project.read("Dockerfile")).values()
+    try:
+        contexts = build_contexts(refs, with_ca=False)
+    except Unbuildable as exc:
+        skip_or_fail(f"local base images: {exc}")
+    return project, contexts

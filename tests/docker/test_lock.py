@@ -1,0 +1,46 @@
+"""Docker tier, lock fidelity: the image is built from the lock, so a dependency added to
+pyproject.toml without re-locking fails the build with uv's own message; `uv lock` fixes it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.commands import run
+from tests.support.containers import run_in_image
+from tests.support.docker_project import DockerProject
+from tests.support.variants import VARIANTS
+
+pytestmark = pytest.mark.parametrize("variant", [v.param() for v in VARIANTS])
+
+#: A small pure-Python package that no variant depends on at run time.
+NEW_DEPENDENCY = "iniconfig"
+LOCK_MISMATCH = "The lockfile at `uv.lock` needs to be updated, but `--locked` was provided."
+
+
+def add_unlocked_dependency(pyproject: Path) -> None:
+    text = pyproject.read_text()
+    edited, count = re.subn(
+        r"^(dependencies = \[)", rf'\1\n    "{NEW_DEPENDENCY}>=2",', text, count=1, flags=re.M
+    )
+    assert count == 1, text
+    pyproject.write_text(edited)
+
+
+def test_an_unlocked_dependency_fails_the_build_until_uv_lock(
+    docker_project: DockerProject, tmp_path: Path
+) -> None:
+    copy = docker_project.copy(tmp_path / "project")
+    add_unlocked_dependency(copy / "pyproject.toml")
+
+    _, failed = docker_project.build(path=copy, name="unlocked", check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output[-3000:]
+    assert LOCK_MISMATCH in output, output[-3000:]
+
+    run(["uv", "lock"], cwd=copy, timeout=300)
+    image, _ = docker_project.build(path=copy, name="relocked")
+    probe = run_in_image(image, "-c", f"import {NEW_DEPENDENCY}", entrypoint="python")
+    assert probe.returncode == 0, probe.stderr

@@ -1,1 +1,0 @@
-"""Helpers for the Docker test tier: local stand-ins for registry base images."""

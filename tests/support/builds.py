@@ -1,0 +1,41 @@
+"""The one `docker build`: local stand-ins substituted with `--build-context`, under the lock.
+
+The rendered Dockerfile is built exactly as a user gets it: its public base image references
+(the `ARG *_IMAGE=` defaults) are swapped for the local stand-ins of base_images.py with
+`--build-context REF=docker-image://LOCAL` (Compose: `build.additional_contexts`), never by
+editing the file.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from tests.support.build_lock import build_lock
+from tests.support.commands import run
+
+BUILD_TIMEOUT = 900
+
+
+def context_flags(contexts: Mapping[str, str]) -> list[str]:
+    """`--build-context REF=CONTEXT` flags for {public ref: "docker-image://local"}."""
+    return [flag for ref, ctx in contexts.items() for flag in ("--build-context", f"{ref}={ctx}")]
+
+
+def docker_build(
+    context: Path,
+    *,
+    contexts: Mapping[str, str] | None = None,
+    tag: str | None = None,
+    target: str | None = None,
+    options: Sequence[str] = (),
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """`docker build` of `context` with the stand-ins `contexts`, one build at a time (see
+    build_lock.py); check=False: the build may fail, and the result says how."""
+    args = ["docker", "build", "--progress=plain", *context_flags(contexts or {})]
+    args += ["--tag", tag] if tag else []
+    args += ["--target", target] if target else []
+    with build_lock():
+        return run([*args, *options, str(context)], cwd=context, timeout=BUILD_TIMEOUT, check=check)

@@ -1,0 +1,150 @@
+"""The Docker tier's state: a rendered variant with its local bases, and what a session made.
+
+Everything a session creates (image tags, containers) carries a per-session token and is
+removed at the end of the session; nothing else on the engine is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.base_images import build_contexts
+from tests.support.builds import context_flags, docker_build
+from tests.support.engine import docker
+from tests.support.ports import free_port
+from tests.support.rendering import RenderedProject, copy_rendered
+from tests.support.variants import Variant, default_of
+
+TAG_PREFIX = "copier-uv-docker-test-run"
+
+
+@dataclass
+class DockerProject:
+    """A rendered, buildable variant and the build contexts that stand in for its bases."""
+
+    session: DockerSession
+    variant: Variant
+    project: RenderedProject
+    contexts: dict[str, str]  # {public ref: "docker-image://local"}
+    refs: dict[str, str]  # {ARG name: public ref}
+
+    @property
+    def path(self) -> Path:
+        return self.project.path
+
+    @property
+    def project_name(self) -> str:
+        return self.project.answers.get("project_name", default_of("project_name"))
+
+    @property
+    def package_name(self) -> str:
+        return self.project_name.replace("-", "_")
+
+    @property
+    def kind(self) -> str:
+        return self.variant.answer("service_kind")
+
+    @property
+    def layout(self) -> str:
+        return self.variant.answer("image_layout")
+
+    def context_flags(self) -> list[str]:
+        return context_flags(self.contexts)
+
+    def build(
+        self, target: str = "production", *, path: Path | None = None, name: str = "", check=True
+    ) -> tuple[str, subprocess.CompletedProcess]:
+        """(tag, result) of `docker build --target TARGET` of the rendered (or copied) project.
+
+        check=False: the build may fail, and the result says how.
+        """
+        tag = self.session.new_tag(self.variant, f"{target}{'-' + name if name else ''}")
+        # A build that may fail gets its bases under names of its own, so that its graph
+        # shares no source vertex with any other build on the engine (see build_lock.py).
+        contexts = self.contexts if check else self.session.private_contexts(self.contexts)
+        result = docker_build(
+            path or self.path, contexts=contexts, tag=tag, target=target, check=check
+        )
+        return tag, result
+
+    def image(self, target: str = "production") -> str:
+        """The rendered project's image for `target`, built once per session and shared."""
+        key = (self.variant.id, target)
+        if key not in self.session.images:
+            self.session.images[key] = self.build(target)[0]
+        return self.session.images[key]
+
+    def copy(self, dest: Path) -> Path:
+        return copy_rendered(self.path, dest)
+
+    def base_image(self, stage_arg: str) -> str:
+        """The local stand-in for the image that ARG `stage_arg` names."""
+        return self.contexts[self.refs[stage_arg]].removeprefix("docker-image://")
+
+
+@dataclass
+class DockerSession:
+    """Per-session (and per xdist worker) state: contexts, built images, started containers."""
+
+    token: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    contexts: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
+    images: dict[tuple[str, str], str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)
+    web: dict[str, tuple[str, int]] = field(default_factory=dict)
+    counter: int = 0
+
+    def new_tag(self, variant: Variant, what: str) -> str:
+        self.counter += 1
+        tag = f"{TAG_PREFIX}/{variant.id}:{what}-{self.token}-{self.counter}"
+        self.tags.append(tag)
+        return tag
+
+    def build_contexts(self, refs: Iterable[str]) -> dict[str, str]:
+        """Local bases for `refs`, once per session (base_images.py reuses existing images)."""
+        key = tuple(refs)
+        if key not in self.contexts:
+            self.contexts[key] = build_contexts(key)
+        return self.contexts[key]
+
+    def private_contexts(self, contexts: dict[str, str]) -> dict[str, str]:
+        """The same local bases under tags of this session's own (removed at its end)."""
+        private = {}
+        for ref, ctx in contexts.items():
+            local = ctx.removeprefix("docker-image://")
+            self.counter += 1
+            alias = f"{TAG_PREFIX}/base:{self.token}-{self.counter}"
+            docker("tag", local, alias)
+            self.tags.append(alias)
+            private[ref] = f"docker-image://{alias}"
+        return private
+
+    def start(self, *args: str) -> str:
+        """`docker run --detach ARGS`; the container is removed at the end of the session."""
+        name = f"cuvd-test-{self.token}-{len(self.containers)}"
+        self.containers.append(name)
+        docker("run", "--detach", "--name", name, *args, timeout=120)
+        return name
+
+    def start_web(self, project: DockerProject, *extra: str) -> tuple[str, int]:
+        """A production web container with its port published on 127.0.0.1: (name, port)."""
+        port = free_port()
+        name = self.start(*extra, "--publish", f"127.0.0.1:{port}:8000", project.image())
+        return name, port
+
+    def shared_web(self, project: DockerProject) -> tuple[str, int]:
+        """One running production web container per variant, shared by the read-only checks."""
+        if project.variant.id not in self.web:
+            self.web[project.variant.id] = self.start_web(project)
+        return self.web[project.variant.id]
+
+    def cleanup(self) -> None:
+        for name in self.containers:
+            docker("rm", "--force", "--volumes", name, check=False)
+        for chunk in range(0, len(self.tags), 50):
+            docker("rmi", "--force", *self.tags[chunk : chunk + 50], check=False, timeout=300)
