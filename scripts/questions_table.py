@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.support.variants import copier_config, questions
+# The shared reading of copier.yml sits beside this script, also when a test loads it by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import copier_questions
+from copier_questions import questions
 
 START = "<!-- questions:start -->"
 END = "<!-- questions:end -->"
@@ -31,11 +32,10 @@ def code(value: Any) -> str:
 
 
 def values(spec: dict[str, Any]) -> str:
-    choices = spec.get("choices")
-    if not choices:
+    listed = copier_questions.choices(spec)
+    if not listed:
         return "" if spec.get("type") == "bool" else "free text, validated"
-    listed = choices.values() if isinstance(choices, dict) else choices
-    return ", ".join(code(v["value"] if isinstance(v, dict) else v) for v in listed)
+    return ", ".join(code(choice.value) for choice in listed)
 
 
 def table(config: dict[str, Any]) -> str:
@@ -63,7 +63,8 @@ def table(config: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    sys.stdout.write(table(copier_config()))
+    config = copier_questions.load()
+    sys.stdout.write(table(config))
     return 0
 
 

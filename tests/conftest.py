@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 
 from tests.support import environment
+from tests.support.buildability import unbuildable_by_answers
 from tests.support.hypothesis_profiles import pytest_runtest_makereport, report_examples  # noqa: F401
 from tests.support.releases import TemplateRepo
 from tests.support.rendering import RenderedProject, Renderer
 from tests.support.update_scenario import make_releases
-from tests.support.variants import Variant
+from tests.support.variants import VARIANTS, Variant
 
 environment.setup()
 
@@ -45,5 +46,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(variant.id))
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     report_examples(terminalreporter)
+    # Here, not in tests/docker/conftest.py: under pytest-xdist the controller, which writes
+    # this summary, never loads the conftest files below tests/.
+    ran_docker = any(
+        getattr(report, "nodeid", "").startswith("tests/docker/")
+        for reports in terminalreporter.stats.values()
+        for report in reports
+    )
+    if not ran_docker:
+        return
+    terminalreporter.section("Docker tier: variants not built on this machine")
+    for variant in VARIANTS:
+        if reason := unbuildable_by_answers(variant):
+            terminalreporter.write_line(f"{variant.id}: {reason}")

@@ -1,7 +1,8 @@
 """The Docker tier: every test in this folder carries the `docker` marker; its fixtures.
 
 A variant this machine cannot build is no Docker test here: it is left out at collection and
-listed, with its reason, at the end of the run (never skipped, never passed).
+listed, with its reason, at the end of the run (never skipped, never passed; the listing is in
+the root conftest.py, since under pytest-xdist only the workers load this one).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tests.support.docker_project import DockerProject, DockerSession
 from tests.support.engine import engine_problem
 from tests.support.image_refs import Unbuildable, image_refs
 from tests.support.rendering import RenderedProject
-from tests.support.variants import VARIANTS, VARIANTS_BY_ID, Variant
+from tests.support.variants import VARIANTS_BY_ID, Variant
 
 HERE = Path(__file__).parent
 
@@ -43,20 +44,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]
-
-
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    ran_docker = any(
-        getattr(report, "nodeid", "").startswith("tests/docker/")
-        for reports in terminalreporter.stats.values()
-        for report in reports
-    )
-    if not ran_docker:
-        return
-    terminalreporter.section("Docker tier: variants not built on this machine")
-    for variant in VARIANTS:
-        if reason := unbuildable_by_answers(variant):
-            terminalreporter.write_line(f"{variant.id}: {reason}")
 
 
 @pytest.fixture(scope="session")

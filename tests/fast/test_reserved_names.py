@@ -25,9 +25,7 @@ def module_names(python: str) -> set[str]:
 
 
 def test_every_stdlib_module_and_keyword_of_each_supported_python_is_reserved() -> None:
-    interpreters = {
-        version: local_python(version) for version in choice_values("python_version")
-    }
+    interpreters = {version: local_python(version) for version in choice_values("python_version")}
     found = {version: path for version, path in interpreters.items() if path}
     # The interpreter running the tests is always one; the others where this machine has them.
     found.setdefault(f"{sys.version_info.major}.{sys.version_info.minor}", sys.executable)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from scripts.copier_questions import load, questions
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -22,16 +23,7 @@ EXAMPLE_DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 @cache
 def copier_config() -> dict[str, Any]:
-    return yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
-
-
-def questions(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The questions a user can answer: computed values (`when: false`) are left out."""
-    return {
-        name: spec
-        for name, spec in config.items()
-        if not name.startswith("_") and isinstance(spec, dict) and spec.get("when") is not False
-    }
+    return load(TEMPLATE_ROOT / "copier.yml")
 
 
 @cache
@@ -142,6 +134,14 @@ VARIANTS: list[Variant] = [
             "use_catalog_info": True,
             "catalog_lifecycle": "deprecated",
             "ca_certificate_secret": True,
+        },
+    ),
+    # A private package index, its credentials BuildKit secrets (tests/docker/test_private_index.py)
+    Variant(
+        "private-index",
+        {
+            "package_index_name": "corp-pypi",
+            "package_index_url": "https://pkgs.example.com/simple/",
         },
     ),
 ]

@@ -1,0 +1,104 @@
+"""JSON-Schema rules for the Backstage form, one entry per Copier validator.
+
+Copier's validators are Jinja and cannot be translated mechanically, so each one has a rule
+here: JSON-Schema keywords for the question's field, and `says`, a phrase of the Copier message
+the rule stands for (the form shows Copier's whole message, read from copier.yml, as help).
+scripts/backstage_template.py fails when an asked free-text question or a validator has no
+rule, or when a phrase is no longer in the validator's messages.
+
+Patterns must mean the same in Python's `re` (Copier, Python `jsonschema`) and in ECMAScript
+with the `u` flag (ajv in Backstage's form): tests/fast/test_backstage_form.py checks both.
+So: search-style patterns without anchors where the validator tests "contains", explicit
+character classes instead of `\\s` (the two dialects disagree on what is whitespace), and
+`$(?!\\n)` as the end anchor (Python's `$` also matches before a final newline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: What Python's str.isspace() and str.strip() treat as whitespace, as a character class body.
+PY_SPACE = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+END = r"$(?!\n)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    says: str  # a phrase of the Copier message this rule stands for
+    schema: dict[str, Any] = field(default_factory=dict)  # keywords for the question's field
+    page: dict[str, Any] = field(default_factory=dict)  # keywords for the whole page (cross-field)
+
+
+def whole(body: str) -> str:
+    """A pattern the whole value must match, the same in both dialects."""
+    return f"^(?:{body}){END}"
+
+
+def not_containing(chars: str) -> dict[str, Any]:
+    return {"not": {"pattern": f"[{chars}]"}}
+
+
+PART = f'[^@{PY_SPACE}"]+'  # Copier's [^@\\s"]+
+HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?"
+ONE_LINE = not_containing(r'\n"\\')
+
+
+def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
+    """question -> its rules. `constants` are copier.yml's computed values (e.g. reserved_names)."""
+    registry = constants["registry_path_pattern"]
+    reserved = sorted(name.replace("_", "-") for name in constants["reserved_names"])
+    return {
+        "project_name": [
+            Rule("Use lowercase letters", {"pattern": whole("[a-z][a-z0-9]*(-[a-z0-9]+)*")}),
+            Rule("clashes with a Python", {"not": {"enum": reserved}}),
+            Rule("under 50 characters", {"maxLength": 50}),
+        ],
+        "description": [
+            Rule("Write a one-line description", {"pattern": f"[^{PY_SPACE}]"}),
+            Rule("without double quotes or backslashes", ONE_LINE),
+        ],
+        "author_name": [
+            Rule("Give an author or team name", {"pattern": f"[^{PY_SPACE}]"}),
+            Rule("without double quotes or backslashes", ONE_LINE),
+        ],
+        "author_email": [
+            Rule("Give an e-mail address", {"pattern": whole(f"{PART}@{PART}[.][A-Za-z]{{2,}}")}),
+        ],
+        "uv_image_digest": [
+            Rule("64 lowercase hex digits", {"pattern": whole("(sha256:[0-9a-f]{64})?")}),
+        ],
+        "dockerhub_mirror": [
+            Rule("without a scheme", {"pattern": whole(f"(?:{registry.strip('^$')})?")}),
+        ],
+        "ghcr_mirror": [
+            Rule("without a scheme", {"pattern": whole(registry.strip("^$"))}),
+        ],
+        "catalog_owner": [
+            Rule(
+                "Give an entity reference",
+                {"pattern": whole("([a-z]+:)?([a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_.-]*")},
+            ),
+        ],
+        "package_index_name": [
+            Rule("Name the index", {"pattern": whole("([a-z][a-z0-9-]{0,31})?")}),
+        ],
+        "package_index_url": [
+            Rule("Give the index's", {"pattern": whole(f"https?://{HOST}(/[A-Za-z0-9._~%+-]*)*")}),
+        ],
+        # A choice's own validator: alpine is refused with the standalone layout.
+        "base_os": [
+            Rule(
+                "pick trixie or bookworm",
+                page={
+                    "not": {
+                        "required": ["image_layout", "base_os"],
+                        "properties": {
+                            "image_layout": {"const": "standalone"},
+                            "base_os": {"const": "alpine"},
+                        },
+                    }
+                },
+            ),
+        ],
+    }
