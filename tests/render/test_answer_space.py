@@ -34,7 +34,9 @@ def template(tmp_path_factory):
 
 def answer_set(**changes: Any) -> dict[str, Any]:
     """copier.yml's defaults, with `changes`: a whole answer set for an `@example`."""
-    answers = {name: default_of(name) for name in copier_questions() if name != "catalog_owner"}
+    # Not the questions asked only after another answer: Copier validates any answer given.
+    asked_later = {"catalog_owner", "package_index_url"}
+    answers = {name: default_of(name) for name in copier_questions() if name not in asked_later}
     return answers | changes
 
 

@@ -113,6 +113,15 @@ catalog_owners = st.builds(
 )
 
 
+INDEX_NAME = st.from_regex(r"[a-z][a-z0-9-]{0,31}", fullmatch=True)
+index_urls = st.builds(
+    lambda scheme, host, path: f"{scheme}://{'.'.join(host)}{path}",
+    st.sampled_from(["http", "https"]),
+    st.lists(HOST_LABEL, min_size=1, max_size=3),
+    st.sampled_from(["", "/", "/simple/", "/api/pypi/internal/simple", "/a_b/~c%20/"]),
+)
+
+
 @st.composite
 def accepted_answers(draw) -> dict[str, Any]:
     """A whole answer set the questions accept: every free text, choice and switch drawn."""
@@ -127,7 +136,7 @@ def accepted_answers(draw) -> dict[str, Any]:
         "ghcr_mirror": draw(registry_paths),
     }
     for name, spec in questions.items():
-        if name in answers or name == "catalog_owner":
+        if name in answers or name in {"catalog_owner", "package_index_url"}:
             continue
         if spec["type"] == "bool":
             answers[name] = draw(st.booleans())
@@ -135,6 +144,10 @@ def accepted_answers(draw) -> dict[str, Any]:
             answers[name] = draw(st.sampled_from(choice_values(name)))
     if answers["base_os"] == "alpine" and answers["image_layout"] == "standalone":
         answers["base_os"] = draw(st.sampled_from(["trixie", "bookworm"]))
+    # The index URL is asked only with an index name (Copier validates any answer it is given).
+    answers["package_index_name"] = draw(st.one_of(st.just(""), INDEX_NAME))
+    if answers["package_index_name"]:
+        answers["package_index_url"] = draw(index_urls)
     # catalog_owner is asked only with catalog-info.yaml; its default derives from author_name.
     if answers["use_catalog_info"] and draw(st.booleans()):
         answers["catalog_owner"] = draw(catalog_owners)

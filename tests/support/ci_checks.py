@@ -26,10 +26,9 @@ import jinja2
 import yaml
 from validate_pyproject import api as validate_pyproject
 
+from tests.support.releases import TEMPLATE_PARTS
 from tests.support.variants import TEMPLATE_ROOT
 
-# What the template is: copier.yml and what it reads (the validators' macros, the tree, hooks).
-TEMPLATE_PARTS = ["copier.yml", "validators.jinja", "template", "hooks"]
 # Jinja left in a rendered file; GitHub's ${{ }} and Go's {{.Field}} are legitimate.
 LEFTOVER_JINJA = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!\.)")
 # A file that only exists with a switch on, and the switch: no other file may mention it then.
