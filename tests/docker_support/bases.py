@@ -7,7 +7,8 @@ or Compose ``build.additional_contexts`` (see ``docs/docker-engine.md``):
 
 * ``python:3.11-slim-bookworm`` / ``python:3.13-slim-trixie``: a Debian ``minbase``
   root filesystem (``debootstrap``) plus Debian's own ``python3`` (3.11 on bookworm,
-  3.13 on trixie). Other Python versions cannot be built offline here.
+  3.13 on trixie). Python 3.12 (pyenv's build), 3.14 and 3.15 (Debian sid): see
+  :mod:`tests.docker_support.pythons`, which lists how those stand-ins differ.
 * ``debian:bookworm-slim`` / ``debian:trixie-slim``: the ``minbase`` root filesystem.
 * ``ghcr.io/astral-sh/uv:X.Y.Z``: ``FROM scratch`` with ``/uv`` and ``/uvx`` taken from
   the ``uv==X.Y.Z`` wheel on the Python package index.
@@ -68,7 +69,11 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: Debian suite -> the Python minor version Debian packages there.
 DEBIAN_PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
 DEBIAN_NUMBERS = {"12": "bookworm", "13": "trixie"}
-PYTHON_SUITES_TEXT = "only 3.11 (bookworm) and 3.13 (trixie) can be built offline here"
+#: Python minor versions built another way on both suites (tests/docker_support/pythons.py).
+OTHER_PYTHONS = ("3.12", "3.14", "3.15")
+PYTHON_SUITES_TEXT = (
+    "only 3.11 (bookworm), 3.13 (trixie) and 3.12, 3.14, 3.15 (both) can be built offline here"
+)
 
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -154,10 +159,11 @@ class _Spec:
     kind: str  # "debian" | "python" | "uv" | "uv-python"
     suite: str = ""
     uv_version: str = ""
+    minor: str = ""  # a Python Debian does not package on `suite` (OTHER_PYTHONS)
 
     @property
     def python(self) -> str:
-        return DEBIAN_PYTHON[self.suite]
+        return self.minor or DEBIAN_PYTHON[self.suite]
 
     @property
     def name(self) -> str:
@@ -214,6 +220,8 @@ def _python_spec(ref: str, tag: str) -> _Spec:
     suite = match["suite"] or "trixie"
     if suite not in DEBIAN_PYTHON:
         raise Unbuildable(f"{ref}: only Debian bookworm and trixie based images can be built here")
+    if minor in OTHER_PYTHONS:
+        return _Spec("python", suite=suite, minor=minor)
     if DEBIAN_PYTHON[suite] != minor:
         if minor in DEBIAN_PYTHON.values():
             raise Unbuildable(
@@ -247,7 +255,7 @@ def _uv_spec(ref: str, tag: str, uv_version: str) -> _Spec:
     if not derived["slim"]:
         raise Unbuildable(f"{ref}: only the -slim uv derived images are reproduced offline here")
     python = _python_spec(ref, f"{derived['minor']}-slim-{derived['suite']}")
-    return _Spec("uv-python", suite=python.suite, uv_version=version)
+    return _Spec("uv-python", suite=python.suite, uv_version=version, minor=python.minor)
 
 
 def _spec(public_ref: str, uv_version: str) -> _Spec:
@@ -387,7 +395,9 @@ def _unmount_below(root: Path) -> None:
         _run(["umount", "-l", target])
 
 
-def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
+def _build_rootfs(
+    name: str, suite: str, mirror: str, digest: str, include: tuple[str, ...] = ()
+) -> None:
     if shutil.which("debootstrap") is None:
         raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
     if os.geteuid() != 0:
@@ -395,7 +405,9 @@ def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-rootfs-{suite}-", dir="/var/tmp"))
     target = work / "rootfs"
     try:
-        result = _run(["debootstrap", "--variant=minbase", suite, str(target), mirror], timeout=900)
+        extra = [f"--include={','.join(include)}"] if include else []
+        args = ["debootstrap", "--variant=minbase", *extra, suite, str(target), mirror]
+        result = _run(args, timeout=900)
         if result.returncode != 0:
             tail = "\n".join((result.stderr + result.stdout).splitlines()[-30:])
             log_file = target / "debootstrap" / "debootstrap.log"
@@ -436,14 +448,14 @@ def _build_rootfs(name: str, suite: str, mirror: str, digest: str) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _rootfs(suite: str) -> str:
-    name = f"{PREFIX}/rootfs:{suite}"
+def _rootfs(suite: str, include: tuple[str, ...] = ()) -> str:
+    """A debootstrap minbase of `suite` (plus the packages `include` names)."""
+    name = f"{PREFIX}/rootfs:{'-'.join((suite, *include))}"
     mirror = debian_mirror(suite)
-    return _ensure(
-        name,
-        f"rootfs debootstrap --variant=minbase {suite} {mirror}",
-        lambda digest: _build_rootfs(name, suite, mirror, digest),
-    )
+    recipe = f"rootfs debootstrap --variant=minbase {suite} {mirror}"
+    if include:
+        recipe += f" --include={','.join(include)}"
+    return _ensure(name, recipe, lambda digest: _build_rootfs(name, suite, mirror, digest, include))
 
 
 def _ca_recipe(ca: bytes) -> str:
@@ -471,6 +483,10 @@ CMD ["bash"]
 
 
 def _build_python(spec: _Spec) -> str:
+    if spec.minor:
+        from tests.docker_support import pythons
+
+        return pythons.build_python(spec)
     debian = _build_debian(_Spec("debian", suite=spec.suite))
     ca = _host_ca_bundle()
     minor = spec.python
@@ -571,7 +587,7 @@ ENTRYPOINT ["/uv"]
 
 
 def _build_uv_python(spec: _Spec) -> str:
-    python = _build_python(_Spec("python", suite=spec.suite))
+    python = _build_python(_Spec("python", suite=spec.suite, minor=spec.minor))
     uv = _build_uv(_Spec("uv", uv_version=spec.uv_version))
     # As the real derived images (uv's build-docker workflow).
     dockerfile = f"""\
