@@ -12,6 +12,7 @@ from tests.docker_support.fixtures import (  # noqa: F401
     docker_project,
     docker_session,
     local_registry,
+    python_mirrors,
 )
 from tests.docker_support.images import unbuildable_by_answers
 from tests.rendering import Renderer

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.docker_support import bases
-from tests.docker_support.images import DockerProject, DockerSession, image_refs, unbuildable_reason
+from tests.docker_support.images import (
+    UV_VERSION,
+    DockerProject,
+    DockerSession,
+    build_lock,
+    image_refs,
+    unbuildable_reason,
+)
+from tests.docker_support.lock_in_image import lock_in_image
+from tests.docker_support.python_mirror import PythonMirror
 from tests.docker_support.registry import LocalRegistry, RegistryUnavailable
 from tests.variants import Variant
 
@@ -59,6 +69,11 @@ def docker_project(request, render, variant: Variant) -> DockerProject:
 
         skip_or_fail(f"cannot be built here: {reason}")
     session: DockerSession = request.getfixturevalue("docker_session")
+    if not (project.path / "uv.lock").is_file() and not shutil.which(
+        f"python{variant.answer('python_version')}"
+    ):
+        with build_lock():  # a base image may be built for it
+            lock_in_image(project, variant.answer("python_version"), UV_VERSION)
     refs = image_refs(dockerfile)
     try:
         contexts = session.build_contexts(refs.values())
@@ -66,4 +81,28 @@ def docker_project(request, render, variant: Variant) -> DockerProject:
         from tests.conftest import skip_or_fail
 
         skip_or_fail(f"local base images: {exc}")
-    return DockerProject(session, variant, project, contexts, refs)
+    flags: list[str] = []
+    if variant.answer("image_layout") == "standalone":
+        # `uv python install` fetches from a python-build-standalone mirror on 127.0.0.1.
+        mirror = request.getfixturevalue("python_mirrors")(variant.answer("python_version"))
+        flags = ["--network", "host"]
+        for name, value in mirror.build_args().items():
+            flags += ["--build-arg", f"{name}={value}"]
+    return DockerProject(session, variant, project, contexts, refs, flags)
+
+
+@pytest.fixture(scope="session")
+def python_mirrors() -> Iterator[Callable[[str], PythonMirror]]:
+    """mirror(minor) -> a started PythonMirror for CPython `minor`, one per minor and session."""
+    started: dict[str, PythonMirror] = {}
+
+    def mirror(minor: str) -> PythonMirror:
+        if minor not in started:
+            started[minor] = PythonMirror.start(minor)
+        return started[minor]
+
+    try:
+        yield mirror
+    finally:
+        for each in started.values():
+            each.stop()

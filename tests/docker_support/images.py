@@ -81,11 +81,6 @@ def unbuildable_by_answers(variant: Variant) -> str | None:
     layout = variant.answer("image_layout")
     base_os = variant.answer("base_os")
     python = variant.answer("python_version")
-    if layout == "standalone":
-        return (
-            "standalone layout: `uv python install` downloads CPython at build time, "
-            "which this machine cannot reach"
-        )
     if layout != "uv-image" and variant.answer("uv_install") == "installer":
         return (
             f"uv installer: the build downloads https://astral.sh/uv/{UV_VERSION}/install.sh, "
@@ -93,7 +88,9 @@ def unbuildable_by_answers(variant: Variant) -> str | None:
         )
     if base_os == "alpine":
         return "alpine: no Alpine root filesystem can be made without a registry"
-    if bases.DEBIAN_PYTHON.get(base_os) != python:
+    if layout == "standalone":  # the Python comes from the test mirror, not from Debian
+        return None
+    if bases.DEBIAN_PYTHON.get(base_os) != python and python not in bases.OTHER_PYTHONS:
         return (
             f"Python {python} on {base_os}: Debian packages no such Python; "
             f"{bases.PYTHON_SUITES_TEXT}"
@@ -210,6 +207,8 @@ class DockerProject:
     project: RenderedProject
     contexts: dict[str, str]  # {public ref: "docker-image://local"}
     refs: dict[str, str]  # {ARG name: public ref}
+    #: More `docker build` flags this variant needs here (the standalone layout's Python mirror).
+    build_flags: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
@@ -236,7 +235,7 @@ class DockerProject:
             flag
             for ref, ctx in self.contexts.items()
             for flag in ("--build-context", f"{ref}={ctx}")
-        ]
+        ] + self.build_flags
 
     def build(
         self, target: str = "production", *, path: Path | None = None, name: str = "", check=True
@@ -260,7 +259,7 @@ class DockerProject:
         flags = [f for ref, ctx in contexts.items() for f in ("--build-context", f"{ref}={ctx}")]
         return run(
             [
-                "docker", "build", "--progress=plain", *flags,
+                "docker", "build", "--progress=plain", *flags, *self.build_flags,
                 "--target", target, "--tag", tag, str(path or self.path),
             ],
             cwd=path or self.path, timeout=BUILD_TIMEOUT, check=check,
