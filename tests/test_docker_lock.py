@@ -4,11 +4,13 @@ pyproject.toml without re-locking fails the build with uv's own message; `uv loc
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.docker_support.images import DockerProject, run_in_image
+from tests.docker_support.images import UV_VERSION, DockerProject, build_lock, run_in_image
+from tests.docker_support.lock_in_image import uv_lock_in_image
 from tests.rendering import run
 from tests.variants import VARIANTS
 
@@ -39,7 +41,12 @@ def test_an_unlocked_dependency_fails_the_build_until_uv_lock(
     assert failed.returncode != 0, output[-3000:]
     assert LOCK_MISMATCH in output, output[-3000:]
 
-    run(["uv", "lock"], cwd=copy, timeout=300)
+    python = docker_project.variant.answer("python_version")
+    if shutil.which(f"python{python}"):
+        run(["uv", "lock"], cwd=copy, timeout=300)
+    else:  # no such interpreter here: lock with the project's Python, in Docker
+        with build_lock():
+            uv_lock_in_image(copy, python, UV_VERSION)
     image, _ = docker_project.build(path=copy, name="relocked")
     probe = run_in_image(image, "-c", f"import {NEW_DEPENDENCY}", entrypoint="python")
     assert probe.returncode == 0, probe.stderr

@@ -10,26 +10,34 @@ so the project looks as the task would have left it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.docker_support import bases
 from tests.rendering import RenderedProject, run
 
-__all__ = ["lock_in_image"]
+__all__ = ["lock_in_image", "uv_lock_in_image"]
 
 
-def lock_in_image(project: RenderedProject, python: str, uv_version: str) -> None:
-    """Run `uv lock` for `project` in the uv stand-in for Python `python`; no-op with a lock."""
-    if (project.path / "uv.lock").is_file():
-        return
+def uv_lock_in_image(path: Path, python: str, uv_version: str) -> None:
+    """Run `uv lock` for the project at `path` in the uv stand-in for Python `python`."""
     image = bases.ensure_local_image(
         f"ghcr.io/astral-sh/uv:{uv_version}-python{python}-trixie-slim", uv_version=uv_version
     )
     run(
         [
-            "docker", "run", "--rm", "--volume", f"{project.path}:/src", "--workdir", "/src",
+            "docker", "run", "--rm", "--volume", f"{path}:/src", "--workdir", "/src",
             "--env", "UV_PYTHON_DOWNLOADS=never", image, "uv", "lock",
         ],
-        cwd=project.path, timeout=600,
+        cwd=path, timeout=600,
     )  # fmt: skip
+
+
+def lock_in_image(project: RenderedProject, python: str, uv_version: str) -> None:
+    """Write `project`'s missing uv.lock in the uv stand-in for Python `python` and amend its
+    first commit with it; a no-op when the render's task wrote one."""
+    if (project.path / "uv.lock").is_file():
+        return
+    uv_lock_in_image(project.path, python, uv_version)
     if (project.path / ".git").is_dir():
         run(["git", "add", "uv.lock"], cwd=project.path)
         run(["git", "commit", "--amend", "--no-edit", "--quiet"], cwd=project.path)
