@@ -45,6 +45,7 @@ class DevContainer:
         bases = {arg: project.base_image(arg) for arg in project.refs}
         self.override = devcontainer_cli.write_override(self.path, bases, "devcontainer-test")
         self.outcome: dict = {}
+        self.failed = ""
 
     def hand_checkout_to_config_user(self) -> None:
         if os.geteuid() == 0:
@@ -87,8 +88,13 @@ def devcontainer(docker_project: DockerProject, started_devcontainers) -> DevCon
     if variant not in started:
         container = DevContainer(docker_project, root)
         container.hand_checkout_to_config_user()
-        started[variant] = container
-        container.outcome = devcontainer_cli.up(container.path, container.override)
+        started[variant] = container  # removed at the end even if `up` fails half-way
+        try:
+            container.outcome = devcontainer_cli.up(container.path, container.override)
+        except AssertionError as exc:
+            container.failed = str(exc)
+    if started[variant].failed:  # one `up` per variant; its other tests report the same error
+        pytest.fail(started[variant].failed, pytrace=False)
     return started[variant]
 
 
