@@ -16,9 +16,21 @@ def run_uv(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["uv", *args], capture_output=True, text=True, check=False)
 
 
-def last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "no output"
+def reason(result: subprocess.CompletedProcess[str]) -> str:
+    """The line of a failed command's output that says why: uv's `error:` or cross-marked
+    line, else the first line (a shell's or a version manager's shim's "command not found")."""
+    output = result.stderr or result.stdout
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("error:", "\u00d7")):  # uv's "error:" and its "\u00d7" cause lines
+            return line
+    return lines[0] if lines else f"exit status {result.returncode}"
+
+
+def cannot_lock(what: str) -> int:
+    """Say in one line what failed and what to run; the project stays usable, so exit 0."""
+    print(f"lock: {what}; then run `uv lock` in {Path.cwd()}")
+    return 0
 
 
 def main() -> int:
@@ -29,15 +41,21 @@ def main() -> int:
         print("lock: pyproject.toml holds update conflicts; resolve them, then run `uv lock`")
         return 0
     if shutil.which("uv") is None:
-        print("lock: uv is not installed; run `uv lock` in the project once it is")
-        return 0
+        return cannot_lock("uv is not installed, so uv.lock was not written; install uv")
+    # A version manager's shim (pyenv, asdf) may stand for a uv that is not installed for the
+    # Python that .python-version picks here: `uv` is found, but does not run.
+    version = run_uv("--version")
+    if version.returncode != 0:
+        return cannot_lock(
+            f"uv did not run here ({reason(version)}), so uv.lock was not written;"
+            " install uv for this project's Python or put it on PATH"
+        )
     if Path("uv.lock").is_file() and run_uv("lock", "--check", "--offline").returncode == 0:
         print("lock: uv.lock already matches pyproject.toml")
         return 0
     result = run_uv("lock")
     if result.returncode != 0:
-        print(f"lock: could not write uv.lock ({last_line(result.stderr)}); run `uv lock` later")
-        return 0
+        return cannot_lock(f"`uv lock` failed ({reason(result)}), so uv.lock was not written")
     print("lock: wrote uv.lock")
     return 0
 

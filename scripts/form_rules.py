@@ -39,46 +39,68 @@ def not_containing(chars: str) -> dict[str, Any]:
     return {"not": {"pattern": f"[{chars}]"}}
 
 
-PART = f'[^@{PY_SPACE}"]+'  # Copier's [^@\\s"]+
 HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?"
-ONE_LINE = not_containing(r'\n"\\')
+#: copier.yml's unprintable_pattern: control characters, whitespace but the plain space,
+#: surrogates, U+FFFE and U+FFFF.
+UNPRINTABLE = (
+    r"\x00-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    r"\ud800-\udfff\ufffe\uffff"
+)
+EMAIL_SPECIALS = r'"\\,;:@()\[\]<>'
+#: Backstage's entity reference: kind, namespace (a DNS label) and name, at most 63 each.
+ENTITY_REF = "((group|user):)?([a-z0-9]+(-[a-z0-9]+)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"
+ENTITY_REF_63 = (
+    "((group|user):)?((?=[a-z0-9-]{1,63}/)[a-z0-9]+(-[a-z0-9]+)*/)?"
+    "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
+)
+
+
+def bare(pattern: str) -> str:
+    """A copier.yml pattern without its anchors (`^` and Python's `\\Z`)."""
+    return pattern.removeprefix("^").removesuffix("\\Z")
 
 
 def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
     """question -> its rules. `constants` are copier.yml's computed values (e.g. reserved_names)."""
-    registry = constants["registry_path_pattern"]
+    registry = bare(constants["registry_path_pattern"])
     reserved = sorted(name.replace("_", "-") for name in constants["reserved_names"])
+    core = [name.removesuffix("-core") for name in reserved if name.endswith("-core")]
+    yes_or_no = [Rule("Answer yes or no")]  # a checkbox answers nothing else
     return {
         "project_name": [
             Rule("Use lowercase letters", {"pattern": whole("[a-z][a-z0-9]*(-[a-z0-9]+)*")}),
-            Rule("clashes with a Python", {"not": {"enum": reserved}}),
-            Rule("under 50 characters", {"maxLength": 50}),
+            Rule("50 characters or fewer", {"maxLength": 50}),
+            # One `not` for both (a field has one): the reserved names and those whose
+            # workspace member <name>-core is one.
+            Rule("clashes with the Python module", {"not": {"enum": sorted({*reserved, *core})}}),
+            Rule("its workspace member"),
         ],
         "description": [
             Rule("Write a one-line description", {"pattern": f"[^{PY_SPACE}]"}),
-            Rule("without double quotes or backslashes", ONE_LINE),
+            # One `not` for both (a field has one).
+            Rule("Keep it on one line", not_containing(UNPRINTABLE + r'"\\')),
+            Rule("without double quotes or backslashes"),
         ],
         "author_name": [
-            Rule("Give an author or team name", {"pattern": f"[^{PY_SPACE}]"}),
-            Rule("without double quotes or backslashes", ONE_LINE),
+            Rule("Write one author or team name", {"pattern": f"[^{PY_SPACE}]"}),
+            Rule("Keep it on one line", not_containing(UNPRINTABLE + EMAIL_SPECIALS)),
+            Rule("the characters e-mail headers reserve"),
         ],
         "author_email": [
-            Rule("Give an e-mail address", {"pattern": whole(f"{PART}@{PART}[.][A-Za-z]{{2,}}")}),
+            Rule("Give one e-mail address", {"pattern": whole(bare(constants["email_pattern"]))}),
         ],
         "uv_image_digest": [
             Rule("64 lowercase hex digits", {"pattern": whole("(sha256:[0-9a-f]{64})?")}),
         ],
         "dockerhub_mirror": [
-            Rule("without a scheme", {"pattern": whole(f"(?:{registry.strip('^$')})?")}),
+            Rule("without a scheme", {"pattern": whole(f"(?:{registry})?")}),
         ],
         "ghcr_mirror": [
-            Rule("without a scheme", {"pattern": whole(registry.strip("^$"))}),
+            Rule("without a scheme", {"pattern": whole(registry)}),
         ],
         "catalog_owner": [
-            Rule(
-                "Give an entity reference",
-                {"pattern": whole("([a-z]+:)?([a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_.-]*")},
-            ),
+            Rule("Give an entity reference", {"pattern": whole(ENTITY_REF)}),
+            Rule("63 characters each", {"allOf": [{"pattern": whole(ENTITY_REF_63)}]}),
         ],
         "github_repository": [
             Rule(
@@ -108,6 +130,19 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
         "package_index_url": [
             Rule("Give the index's", {"pattern": whole(f"https?://{HOST}(/[A-Za-z0-9._~%+-]*)*")}),
         ],
+        **{
+            name: yes_or_no
+            for name in (
+                "ca_certificate_secret",
+                "use_workspace",
+                "use_compose",
+                "use_run_script",
+                "use_pre_commit",
+                "use_ci",
+                "use_devcontainer",
+                "use_catalog_info",
+            )
+        },
         # A choice's own validator: alpine is refused with the standalone layout.
         "base_os": [
             Rule(

@@ -10,7 +10,15 @@ import pytest
 
 from tests.support import environment
 from tests.support.buildability import unbuildable_by_answers
-from tests.support.releases import TemplateRepo
+from tests.support.ci import skip_or_fail
+from tests.support.hypothesis_profiles import pytest_runtest_makereport, report_examples  # noqa: F401
+from tests.support.releases import (
+    NEWER_COMMIT_LINE,
+    TemplateRepo,
+    commit_exists,
+    release_commits,
+    snapshot,
+)
 from tests.support.rendering import RenderedProject, Renderer
 from tests.support.update_scenario import make_releases
 from tests.support.variants import VARIANTS, Variant
@@ -36,6 +44,23 @@ def releases(tmp_path_factory) -> TemplateRepo:
     return make_releases(tmp_path_factory.mktemp("releases"))
 
 
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> TemplateRepo:
+    """Every release of RELEASES.toml, tagged, then the template now plus one change (HEAD)."""
+    template = TemplateRepo(tmp_path_factory.mktemp("history") / "template")
+    for version, commit in release_commits().items():
+        if commit != "HEAD" and not commit_exists(commit):
+            skip_or_fail(
+                f"release {version}'s commit {commit} is not in this clone (fetch-depth 0)"
+            )
+        template.put(snapshot(commit))
+        template.commit(f"release {version}", tag=version)
+    template.put(snapshot("HEAD"))
+    template.write("template/.gitignore", template.read("template/.gitignore") + NEWER_COMMIT_LINE)
+    template.commit("the template now, plus one change")
+    return template
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # All tests of one variant, whatever their tier, run on the same xdist worker (with
     # `--dist loadgroup`), which renders it once.
@@ -46,6 +71,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    report_examples(terminalreporter)
     # Here, not in tests/docker/conftest.py: under pytest-xdist the controller, which writes
     # this summary, never loads the conftest files below tests/.
     ran_docker = any(

@@ -7,19 +7,23 @@ the root conftest.py, since under pytest-xdist only the workers load this one).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.base_images import build_contexts
+from tests.support.build_lock import build_lock
 from tests.support.buildability import unbuildable_by_answers, unbuildable_reason
 from tests.support.ci import skip_or_fail
 from tests.support.docker_project import DockerProject, DockerSession
 from tests.support.engine import engine_problem
 from tests.support.foreign_bases import emulation_problem
-from tests.support.image_refs import Unbuildable, image_refs
+from tests.support.image_refs import UV_VERSION, Unbuildable, image_refs
+from tests.support.lock_in_image import lock_in_image
 from tests.support.platform_registry import STORAGE
+from tests.support.python_mirror import PythonMirror
 from tests.support.registry import LocalRegistry, RegistryUnavailable
 from tests.support.rendering import RenderedProject
 from tests.support.variants import VARIANTS_BY_ID, Variant
@@ -105,12 +109,40 @@ def docker_project(request, render, variant: Variant) -> DockerProject:
         # anything else that cannot be built is a machine problem.
         skip_or_fail(f"cannot be built here: {reason}")
     session: DockerSession = request.getfixturevalue("docker_session")
+    python = variant.answer("python_version")
+    if not (project.path / "uv.lock").is_file() and not shutil.which(f"python{python}"):
+        with build_lock():  # a base image may be built for it
+            lock_in_image(project, python, UV_VERSION)
     refs = image_refs(dockerfile)
     try:
         contexts = session.build_contexts(refs.values())
     except Unbuildable as exc:  # e.g. debootstrap missing: a machine problem
         skip_or_fail(f"local base images: {exc}")
-    return DockerProject(session, variant, project, contexts, refs)
+    flags: list[str] = []
+    if variant.answer("image_layout") == "standalone":
+        # `uv python install` fetches from a python-build-standalone mirror on 127.0.0.1.
+        mirror = request.getfixturevalue("python_mirrors")(python)
+        flags = ["--network", "host"]
+        for name, value in mirror.build_args().items():
+            flags += ["--build-arg", f"{name}={value}"]
+    return DockerProject(session, variant, project, contexts, refs, flags)
+
+
+@pytest.fixture(scope="session")
+def python_mirrors() -> Iterator[Callable[[str], PythonMirror]]:
+    """mirror(minor) -> a started PythonMirror for CPython `minor`, one per minor and session."""
+    started: dict[str, PythonMirror] = {}
+
+    def mirror(minor: str) -> PythonMirror:
+        if minor not in started:
+            started[minor] = PythonMirror.start(minor)
+        return started[minor]
+
+    try:
+        yield mirror
+    finally:
+        for each in started.values():
+            each.stop()
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ def render_with(tmp_path, **answers) -> None:
         pytest.param({"project_name": "json"}, "clashes", id="name-stdlib"),
         pytest.param({"project_name": "fastapi"}, "clashes", id="name-dependency"),
         pytest.param({"project_name": "tests"}, "clashes", id="name-tests"),
-        pytest.param({"project_name": "a" * 51}, "under 50", id="name-long"),
+        pytest.param({"project_name": "a" * 51}, "50 characters or fewer", id="name-long"),
         pytest.param({"description": "  "}, "one-line description", id="description-blank"),
         pytest.param({"description": 'say "hi"'}, "double quotes", id="description-quote"),
         pytest.param({"description": "two\nlines"}, "one line", id="description-newline"),

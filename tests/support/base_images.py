@@ -12,190 +12,41 @@ one build instead of racing.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
-from tests.support.build_lock import build_lock, file_lock
-from tests.support.builds import docker_build
+from tests.support import pythons
+from tests.support.build_lock import build_lock
 from tests.support.commands import first_line, run
-from tests.support.engine import docker, engine_problem
-from tests.support.image_refs import (
-    PREFIX,
-    UV_VERSION,
-    BuildFailed,
-    StandIn,
-    Unbuildable,
-    stand_in,
+from tests.support.engine import engine_problem
+from tests.support.image_refs import PREFIX, UV_VERSION, BuildFailed, StandIn, Unbuildable, stand_in
+from tests.support.local_images import (
+    IMAGE_CA_BUNDLE,
+    build_debian,
+    build_image,
+    ca_recipe,
+    ensure,
+    ensure_with_ca,
+    host_ca_bundle,
+    image_id,
 )
-from tests.support.rootfs import debian_mirror, debootstrapped
 
 log = logging.getLogger(__name__)
 
-RECIPE_LABEL = "org.copier-uv-docker.test.recipe"
-#: Bump to force every stand-in to be rebuilt after a change to the recipes below.
-RECIPE_VERSION = "1"
 #: Bump when the uv stand-in recipe changes (which wheel the binaries come from).
 UV_RECIPE = "musllinux-first"
-HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
-IMAGE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-
-def _image_label(name: str) -> str | None:
-    """The recipe label of a local image, "" if it has none, None if it does not exist."""
-    template = f'{{{{index .Config.Labels "{RECIPE_LABEL}"}}}}'
-    result = docker("image", "inspect", "--format", template, name, check=False)
-    if result.returncode != 0:
-        return None
-    label = result.stdout.strip()
-    return "" if label == "<no value>" else label
-
-
-def image_id(name: str) -> str:
-    result = docker("image", "inspect", "--format", "{{.Id}}", name, check=False)
-    if result.returncode != 0:
-        raise BuildFailed(f"local image {name} vanished: {first_line(result.stderr)}")
-    return result.stdout.strip()
-
-
-def ensure_image(name: str, recipe: str, build: Callable[[str], None]) -> str:
-    """Build `name` with `build(recipe_hash)` unless it exists with the same recipe."""
-    digest = hashlib.sha256(f"{RECIPE_VERSION}\n{recipe}".encode()).hexdigest()[:16]
-    if _image_label(name) == digest:
-        return name
-    with file_lock(name):
-        if _image_label(name) == digest:  # another worker built it meanwhile
-            return name
-        started = time.monotonic()
-        log.info("building local base image %s", name)
-        build(digest)
-        log.info("built %s in %.1f s", name, time.monotonic() - started)
-        if _image_label(name) != digest:
-            raise BuildFailed(f"{name} was built but does not carry recipe label {digest}")
-    return name
-
-
-def host_ca_bundle() -> bytes:
-    try:
-        return HOST_CA_BUNDLE.read_bytes()
-    except OSError as exc:
-        raise Unbuildable(f"the host CA bundle {HOST_CA_BUNDLE} is unreadable: {exc}") from exc
-
-
-def build_image(
-    name: str, dockerfile: str, files: dict[str, bytes], digest: str, platform: str = ""
-) -> None:
-    """`name` built from `dockerfile` and `files` (for `platform`, default this machine's)."""
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-ctx-") as tmp:
-        ctx = Path(tmp)
-        (ctx / "Dockerfile").write_text(dockerfile)
-        for filename, content in files.items():
-            (ctx / filename).write_bytes(content)
-            (ctx / filename).chmod(0o755 if filename in {"uv", "uvx"} else 0o644)
-        result = docker_build(
-            ctx,
-            tag=name,
-            options=[
-                "--label", f"{RECIPE_LABEL}={digest}",
-                *([f"--platform={platform}"] if platform else []),
-            ],
-            check=False,
-        )  # fmt: skip
-    if result.returncode != 0:
-        tail = "\n".join((result.stderr + result.stdout).splitlines()[-40:])
-        raise BuildFailed(f"docker build of {name} failed:\n{tail}")
-
-
-def import_rootfs(
-    name: str,
-    suite: str,
-    mirror: str,
-    digest: str,
-    *,
-    arch: str = "",
-    include: Iterable[str] = (),
-    tidy: Callable[[Path], None] | None = None,
-) -> None:
-    """debootstrap `suite` (for `arch`, default this machine's; see rootfs.debootstrapped),
-    `tidy` the tree, and import it as `name`."""
-    with debootstrapped(suite, mirror, arch=arch, include=include) as tree:
-        if tidy is not None:
-            tidy(tree)
-        tar = subprocess.Popen(
-            ["tar", "--numeric-owner", "-C", str(tree), "-c", "."], stdout=subprocess.PIPE
-        )
-        try:
-            imported = subprocess.run(
-                [
-                    "docker", "import", *([f"--platform=linux/{arch}"] if arch else []),
-                    "--change", f"ENV PATH={DEFAULT_PATH}",
-                    "--change", 'CMD ["bash"]',
-                    "--change", f"LABEL {RECIPE_LABEL}={digest}",
-                    "-", name,
-                ],
-                stdin=tar.stdout, capture_output=True, text=True, timeout=600, check=False,
-            )  # fmt: skip
-        finally:
-            if tar.stdout is not None:
-                tar.stdout.close()
-            tar_rc = tar.wait()
-    if tar_rc != 0 or imported.returncode != 0:
-        raise BuildFailed(
-            f"importing the {suite} rootfs as {name} failed (tar exit {tar_rc}): "
-            f"{first_line(imported.stderr)}"
-        )
-
-
-def _rootfs(suite: str) -> str:
-    name = f"{PREFIX}/rootfs:{suite}"
-    mirror = debian_mirror(suite)
-    return ensure_image(
-        name,
-        f"rootfs debootstrap --variant=minbase {suite} {mirror}",
-        lambda digest: import_rootfs(name, suite, mirror, digest),
-    )
-
-
-def ca_recipe(ca: bytes) -> str:
-    return "ca " + hashlib.sha256(ca).hexdigest()
-
-
-def _ensure_with_ca(name: str, dockerfile: str, *, parent: str) -> str:
-    """`name` built from `dockerfile` on `parent` with this machine's CA bundle in its context."""
-    ca = host_ca_bundle()
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(parent)}"
-    return ensure_image(
-        name,
-        recipe,
-        lambda digest: build_image(name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
-
-
-def _build_debian(spec: StandIn) -> str:
-    rootfs = _rootfs(spec.suite)
-    # The bundle also goes to /usr/local/share/ca-certificates so that a Dockerfile
-    # that installs ca-certificates (which regenerates the bundle) keeps the proxy CA.
-    dockerfile = f"""\
-FROM {rootfs}
-COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
-COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
-ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
-CMD ["bash"]
-"""
-    return _ensure_with_ca(spec.name, dockerfile, parent=rootfs)
 
 
 def _build_python(spec: StandIn) -> str:
-    debian = _build_debian(StandIn("debian", suite=spec.suite))
+    if spec.minor:  # a Python Debian does not package on this suite
+        return pythons.build_python(spec)
+    debian = build_debian(StandIn("debian", suite=spec.suite))
     minor = spec.python
     # Debian's python3 lives in /usr/bin in every stage built from this image. The
     # EXTERNALLY-MANAGED marker goes, as in the official images (uv pip --system works).
@@ -222,7 +73,7 @@ COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["python3"]
 """
-    return _ensure_with_ca(spec.name, dockerfile, parent=debian)
+    return ensure_with_ca(spec.name, dockerfile, parent=debian)
 
 
 def _host_arch() -> str:
@@ -298,11 +149,11 @@ ENTRYPOINT ["/uv"]
         files = {"ca-certificates.crt": ca, **uv_binaries(spec.uv_version)}
         build_image(spec.name, dockerfile, files, digest)
 
-    return ensure_image(spec.name, recipe, build)
+    return ensure(spec.name, recipe, build)
 
 
 def _build_uv_python(spec: StandIn) -> str:
-    python = _build_python(StandIn("python", suite=spec.suite))
+    python = _build_python(StandIn("python", suite=spec.suite, minor=spec.minor))
     uv = _build_uv(StandIn("uv", uv_version=spec.uv_version))
     # As the real derived images (uv's build-docker workflow).
     dockerfile = f"""\
@@ -313,13 +164,11 @@ ENTRYPOINT []
 CMD ["/usr/local/bin/uv"]
 """
     recipe = f"{dockerfile}\nparents {image_id(python)} {image_id(uv)}"
-    return ensure_image(
-        spec.name, recipe, lambda digest: build_image(spec.name, dockerfile, {}, digest)
-    )
+    return ensure(spec.name, recipe, lambda digest: build_image(spec.name, dockerfile, {}, digest))
 
 
 _BUILDERS = {
-    "debian": _build_debian,
+    "debian": build_debian,
     "python": _build_python,
     "uv": _build_uv,
     "uv-python": _build_uv_python,
@@ -374,4 +223,4 @@ RUN rm -f {IMAGE_CA_BUNDLE} /usr/local/share/ca-certificates/{PREFIX}-host.crt
 ENV UV_NO_CACHE=1
 """
     recipe = f"{dockerfile}\nparent {image_id(local_image)}"
-    return ensure_image(name, recipe, lambda digest: build_image(name, dockerfile, {}, digest))
+    return ensure(name, recipe, lambda digest: build_image(name, dockerfile, {}, digest))

@@ -32,6 +32,8 @@ class DockerProject:
     project: RenderedProject
     contexts: dict[str, str]  # {public ref: "docker-image://local"}
     refs: dict[str, str]  # {ARG name: public ref}
+    #: More `docker build` flags this variant needs here (the standalone layout's Python mirror).
+    build_flags: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
@@ -54,7 +56,7 @@ class DockerProject:
         return self.variant.answer("image_layout")
 
     def context_flags(self) -> list[str]:
-        return context_flags(self.contexts)
+        return context_flags(self.contexts) + self.build_flags
 
     def build(
         self, target: str = "production", *, path: Path | None = None, name: str = "", check=True
@@ -68,7 +70,12 @@ class DockerProject:
         # shares no source vertex with any other build on the engine (see build_lock.py).
         contexts = self.contexts if check else self.session.private_contexts(self.contexts)
         result = docker_build(
-            path or self.path, contexts=contexts, tag=tag, target=target, check=check
+            path or self.path,
+            contexts=contexts,
+            tag=tag,
+            target=target,
+            options=self.build_flags,
+            check=check,
         )
         return tag, result
 

@@ -17,9 +17,17 @@ import shutil
 from pathlib import Path
 
 from tests.support import base_images
-from tests.support.base_images import IMAGE_CA_BUNDLE, ca_recipe, ensure_image, host_ca_bundle
 from tests.support.engine import engine_problem
 from tests.support.image_refs import PREFIX, UV_VERSION, StandIn, Unbuildable, stand_in
+from tests.support.local_images import (
+    IMAGE_CA_BUNDLE,
+    build_image,
+    ca_recipe,
+    ensure,
+    host_ca_bundle,
+    image_id,
+    import_rootfs,
+)
 from tests.support.platform_registry import publish
 from tests.support.registry import LocalRegistry
 from tests.support.rootfs import debian_mirror
@@ -50,7 +58,7 @@ def _name(spec: StandIn) -> str:
 
 
 def _build(name: str, dockerfile: str, files: dict[str, bytes], digest: str) -> None:
-    base_images.build_image(name, dockerfile, files, digest, PLATFORM)
+    build_image(name, dockerfile, files, digest, PLATFORM)
 
 
 def _drop_externally_managed(root: Path) -> None:
@@ -63,12 +71,12 @@ def _build_python(spec: StandIn) -> str:
     rootfs = f"{PREFIX}/rootfs:{spec.suite}-python-{ARCH}"
     mirror = debian_mirror(spec.suite)
     include = ",".join(PYTHON_PACKAGES)
-    ensure_image(
+    ensure(
         rootfs,
         f"rootfs debootstrap --variant=minbase --arch={ARCH} --include={include} "
         f"{spec.suite} {mirror}",
-        lambda digest: base_images.import_rootfs(
-            rootfs, spec.suite, mirror, digest, arch=ARCH, include=PYTHON_PACKAGES,
+        lambda digest: import_rootfs(
+            rootfs, spec.suite, mirror, digest, PYTHON_PACKAGES, arch=ARCH,
             tidy=_drop_externally_managed,
         ),
     )  # fmt: skip
@@ -83,8 +91,8 @@ ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["python3"]
 """
     name = _name(spec)
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {base_images.image_id(rootfs)}"
-    return ensure_image(
+    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(rootfs)}"
+    return ensure(
         name,
         recipe,
         lambda digest: _build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
@@ -107,7 +115,7 @@ ENTRYPOINT ["/uv"]
         files = {"ca-certificates.crt": ca, **base_images.uv_binaries(spec.uv_version, "aarch64")}
         _build(name, dockerfile, files, digest)
 
-    return ensure_image(name, recipe, build)
+    return ensure(name, recipe, build)
 
 
 _BUILDERS = {"python": _build_python, "uv": _build_uv}

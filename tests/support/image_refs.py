@@ -31,7 +31,11 @@ FINAL_BASE = re.compile(r"^FROM \$\{(\w+)\} AS base\s*$", re.MULTILINE)
 #: Debian suite -> the Python minor version Debian packages there.
 DEBIAN_PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
 DEBIAN_NUMBERS = {"12": "bookworm", "13": "trixie"}
-PYTHON_SUITES_TEXT = "only 3.11 (bookworm) and 3.13 (trixie) can be built offline here"
+#: Python minor versions built another way on both suites (tests/support/pythons.py).
+OTHER_PYTHONS = ("3.12", "3.14", "3.15")
+PYTHON_SUITES_TEXT = (
+    "only 3.11 (bookworm), 3.13 (trixie) and 3.12, 3.14, 3.15 (both) can be built offline here"
+)
 
 _DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -72,10 +76,11 @@ class StandIn:
     kind: str  # "debian" | "python" | "uv" | "uv-python"
     suite: str = ""
     uv_version: str = ""
+    minor: str = ""  # a Python Debian does not package on `suite` (OTHER_PYTHONS)
 
     @property
     def python(self) -> str:
-        return DEBIAN_PYTHON[self.suite]
+        return self.minor or DEBIAN_PYTHON[self.suite]
 
     @property
     def name(self) -> str:
@@ -132,6 +137,8 @@ def _python_spec(ref: str, tag: str) -> StandIn:
     suite = match["suite"] or "trixie"
     if suite not in DEBIAN_PYTHON:
         raise Unbuildable(f"{ref}: only Debian bookworm and trixie based images can be built here")
+    if minor in OTHER_PYTHONS:
+        return StandIn("python", suite=suite, minor=minor)
     if DEBIAN_PYTHON[suite] != minor:
         if minor in DEBIAN_PYTHON.values():
             raise Unbuildable(
@@ -165,7 +172,7 @@ def _uv_spec(ref: str, tag: str, uv_version: str) -> StandIn:
     if not derived["slim"]:
         raise Unbuildable(f"{ref}: only the -slim uv derived images are reproduced offline here")
     python = _python_spec(ref, f"{derived['minor']}-slim-{derived['suite']}")
-    return StandIn("uv-python", suite=python.suite, uv_version=version)
+    return StandIn("uv-python", suite=python.suite, uv_version=version, minor=python.minor)
 
 
 def stand_in(public_ref: str, uv_version: str) -> StandIn:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.support.base_images import image_id
 from tests.support.engine import docker
 from tests.support.image_refs import PREFIX, BuildFailed
+from tests.support.local_images import image_id
 from tests.support.registry import LocalRegistry
 
 #: The storage of the platform registry (``LocalRegistry.start(storage=STORAGE)``).

@@ -19,13 +19,15 @@ API (stable; other branches import it):
     Tag ``local_image`` as ``HOST/path`` (``path`` is ``repo/name:tag``; ``:latest`` when
     no tag), push it and return the digest-qualified reference
     ``HOST/path@sha256:...`` with the digest the registry itself reports for that tag.
-    Pushing the same image to the same path twice is cheap (layers already there).
+    Pushing the same image to the same path twice is cheap (layers already there). The local
+    tag made for the push is removed again, so a build or run that names the reference must
+    pull it from the registry (the engine would otherwise use its local copy silently).
 ``registry.digest(path) -> str``
     The registry's ``sha256:...`` for ``path`` (``Docker-Content-Digest`` of its manifest).
 ``registry.log() -> str``
     The registry's output so far (its access log shows every request a build made).
 ``registry.stop()``
-    Remove the tags ``push`` made, stop the process, delete the storage. Idempotent.
+    Stop the process, delete the storage. Idempotent.
 
 The session fixtures ``local_registry`` and ``platform_registry`` (tests/docker/conftest.py)
 each yield one started registry per pytest session.
@@ -82,7 +84,6 @@ class LocalRegistry:
         self.port = port
         self.host = f"127.0.0.1:{port}"
         self._process: subprocess.Popen[bytes] | None = process
-        self._tags: set[str] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -148,12 +149,6 @@ class LocalRegistry:
             process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self._tags:
-            subprocess.run(
-                ["docker", "image", "rm", *sorted(self._tags)],
-                capture_output=True, timeout=120, check=False,
-            )  # fmt: skip
-            self._tags.clear()
         self._terminate()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -192,10 +187,14 @@ class LocalRegistry:
         )  # fmt: skip
         if tagged.returncode != 0:
             raise RuntimeError(f"docker tag {local_image} {target}: {tagged.stderr.strip()}")
-        self._tags.add(target)
-        pushed = subprocess.run(
-            ["docker", "push", target], capture_output=True, text=True, timeout=600, check=False
-        )
+        try:
+            pushed = subprocess.run(
+                ["docker", "push", target], capture_output=True, text=True, timeout=600, check=False
+            )
+        finally:
+            subprocess.run(
+                ["docker", "image", "rm", target], capture_output=True, timeout=60, check=False
+            )
         if pushed.returncode != 0:
             raise RuntimeError(f"docker push {target} failed: {pushed.stderr.strip()[-1500:]}")
         digest = self.digest(f"{repo}:{tag}")

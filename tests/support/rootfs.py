@@ -79,12 +79,12 @@ def unmount_below(root: Path) -> None:
 
 @contextlib.contextmanager
 def debootstrapped(
-    suite: str, mirror: str, *, arch: str = "", include: Iterable[str] = ()
+    suite: str, mirror: str, include: Iterable[str] = (), *, arch: str = ""
 ) -> Iterator[Path]:
-    """A `debootstrap --variant=minbase` tree of `suite` for `arch` (default this machine's; a
-    foreign one runs its second stage under the qemu-user-static emulator binfmt_misc
-    registers) with the packages `include`, without package lists or .debs (like the official
-    images); removed, with anything left mounted in it, afterwards."""
+    """A `debootstrap --variant=minbase` tree of `suite` (plus the packages `include` names) for
+    `arch` (default this machine's; a foreign one runs its second stage under the
+    qemu-user-static emulator binfmt_misc registers), without package lists or .debs (like the
+    official images); removed, with anything left mounted in it, afterwards."""
     if shutil.which("debootstrap") is None:
         raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
     if os.geteuid() != 0:
@@ -92,10 +92,10 @@ def debootstrapped(
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-rootfs-{suite}-", dir="/var/tmp"))
     target = work / "rootfs"
     try:
-        options = [f"--arch={arch}"] if arch else []
-        options += [f"--include={','.join(include)}"] if include else []
+        extra = [f"--arch={arch}"] if arch else []
+        extra += [f"--include={','.join(include)}"] if include else []
         result = run(
-            ["debootstrap", "--variant=minbase", *options, suite, str(target), mirror],
+            ["debootstrap", "--variant=minbase", *extra, suite, str(target), mirror],
             timeout=1800 if arch else 900, check=False,
         )  # fmt: skip
         if result.returncode != 0:

@@ -1,0 +1,154 @@
+"""A python-build-standalone mirror on 127.0.0.1, for the standalone layout's builds.
+
+The standalone Dockerfile runs ``uv python install X.Y``. Organisations point uv at their
+own mirror with two build arguments the template forwards to that step:
+
+* ``UV_PYTHON_INSTALL_MIRROR``: uv replaces the prefix
+  ``https://github.com/astral-sh/python-build-standalone/releases/download/`` of a download's
+  URL with this base and uses the result *exclusively* (no fallback), so it requests
+  ``{mirror}/{build}/cpython-{version}%2B{build}-{triple}-install_only[_stripped].tar.gz``
+  (uv 0.13 ``crates/uv-python/src/downloads.rs``, ``download_urls``).
+* ``UV_PYTHON_DOWNLOADS_JSON_URL``: an ``http(s)`` URL or a path of a JSON object shaped like
+  uv's ``crates/uv-python/download-metadata.json``: ``{"cpython-3.13.0-linux-x86_64-gnu":
+  {"name": "cpython", "arch": {"family": "x86_64", "variant": null}, "os": "linux",
+  "libc": "gnu", "major": 3, "minor": 13, "patch": 0, "prerelease": "", "url": "...",
+  "sha256": "...", "variant": null, "build": "..."}}``; it replaces uv's built-in list, and uv
+  checks the archive's sha256 against it.
+
+This mirror serves both: one archive shaped like python-build-standalone's ``install_only``
+archive (``python/bin``, ``python/lib``, ``python/include``) made from this machine's pyenv
+build of the variant's Python (tests/support/relocatable_python.py, so it runs on a
+plain ``debian:*-slim``), and a downloads list naming it by its canonical GitHub URL, so the
+mirror rewrite is what brings the build here. ``requests`` records every path asked for.
+
+API: ``with PythonMirror.start(minor) as mirror:`` then ``mirror.build_args()`` (the two
+``--build-arg`` values), ``mirror.requests``, ``mirror.archive_path`` (the path uv must ask
+for), ``mirror.version``. Builds reach it with ``docker build --network host``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import platform
+import tarfile
+import tempfile
+import threading
+from pathlib import Path
+
+from tests.support import relocatable_python
+
+__all__ = ["PythonMirror"]
+
+PREFIX = "copier-uv-docker-test"
+CANONICAL = "https://github.com/astral-sh/python-build-standalone/releases/download/"
+#: The release tag the archive claims (python-build-standalone tags are dates).
+BUILD = "20990101"
+MIRROR_PATH = "/pbs"
+JSON_PATH = "/download-metadata.json"
+CACHE_DIR = Path("/var/tmp")
+
+
+def _archive(minor: str) -> tuple[Path, str]:
+    """(install_only-shaped archive of pyenv's CPython `minor`, its version), cached on disk."""
+    prefix = relocatable_python.pyenv_prefix(minor)
+    identity = relocatable_python.tree_identity(prefix)
+    key = hashlib.sha256(f"v1 {identity}".encode()).hexdigest()[:16]
+    version = identity.split()[1]
+    cached = CACHE_DIR / f"{PREFIX}-pbs-{version}-{key}.tar.gz"
+    if cached.is_file():
+        return cached, version
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-pbs-", dir=CACHE_DIR) as tmp:
+        tree = Path(tmp) / "python"
+        relocatable_python.relocatable_tree(prefix, tree)
+        partial = Path(tmp) / "archive.tar.gz"
+        with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
+            tar.add(tree, arcname="python")
+        partial.replace(cached)
+    return cached, version
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        body = self.server.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    files: dict[str, bytes]
+    requests: list[str]
+
+
+class PythonMirror:
+    def __init__(self, server: _Server, version: str, archive_name: str) -> None:
+        self._server = server
+        self.version = version
+        self.port = server.server_address[1]
+        self.archive_path = f"{MIRROR_PATH}/{BUILD}/{archive_name}"
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, minor: str) -> PythonMirror:
+        archive, version = _archive(minor)
+        data = archive.read_bytes()
+        arch = platform.machine()
+        major, minor_number, patch = (int(part) for part in version.split("."))
+        name = f"cpython-{version}%2B{BUILD}-{arch}-unknown-linux-gnu-install_only.tar.gz"
+        downloads = {
+            f"cpython-{version}-linux-{arch}-gnu": {
+                "name": "cpython",
+                "arch": {"family": arch, "variant": None},
+                "os": "linux",
+                "libc": "gnu",
+                "major": major,
+                "minor": minor_number,
+                "patch": patch,
+                "prerelease": "",
+                "url": f"{CANONICAL}{BUILD}/{name}",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "variant": None,
+                "build": BUILD,
+            }
+        }
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.requests = []
+        server.files = {
+            JSON_PATH: json.dumps(downloads).encode(),
+            f"{MIRROR_PATH}/{BUILD}/{name}": data,
+        }
+        return cls(server, version, name)
+
+    @property
+    def requests(self) -> list[str]:
+        return list(self._server.requests)
+
+    def build_args(self) -> dict[str, str]:
+        base = f"http://127.0.0.1:{self.port}"
+        return {
+            "UV_PYTHON_INSTALL_MIRROR": f"{base}{MIRROR_PATH}",
+            "UV_PYTHON_DOWNLOADS_JSON_URL": f"{base}{JSON_PATH}",
+        }
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> PythonMirror:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
