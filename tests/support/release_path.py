@@ -145,11 +145,16 @@ def own_service(
     def both(name: str) -> tuple[str, str]:
         return (plain[old] / name).read_text(), (plain[new] / name).read_text()
 
-    # A Dockerfile line the owner rewrites where the template did not, and one it also rewrote.
+    # A comment of the owner's where the template left the Dockerfile alone (after a whole
+    # instruction or comment, never inside a continued one), and a line it also rewrote.
     docker_old, docker_new = both("Dockerfile")
-    comment = stable_anchor(docker_old, docker_new, ok=lambda line: line.startswith("# "))
-    ours = comment.rstrip("\n") + " (payments team)\n"
-    edit_file(service.path / "Dockerfile", lambda text: text.replace(comment, ours, 1))
+    ours = "# payments: keep this image small, reviewed every quarter\n"
+    anchor = stable_anchor(
+        docker_old,
+        docker_new,
+        ok=lambda line: not line.startswith((" ", "\t")) and not line.rstrip().endswith("\\"),
+    )
+    insert_after(service.path / "Dockerfile", anchor, ours)
     service.kept["Dockerfile"] = ours
     # A comment if the template rewrote one, else any line (the resolution takes the template's).
     try:
