@@ -6,12 +6,15 @@ it is an arm64 image whose venv holds aarch64 extension modules only, runs non-r
 from __future__ import annotations
 
 import json
+import signal
+from pathlib import Path
 
 import pytest
 
 from tests.support import foreign_bases
+from tests.support.base_images import ensure_local_image
 from tests.support.builds import docker_build
-from tests.support.containers import run_in_image, wait_healthy
+from tests.support.containers import poll, run_in_image, wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker, inspect
 from tests.support.image_refs import image_refs
@@ -80,16 +83,69 @@ def test_arm64_image_holds_aarch64_code_only_and_runs_non_root(arm64_image: str,
 def test_arm64_service_serves_or_exits_0_and_stops_on_sigterm(
     arm64_image: str, variant, docker_session: DockerSession
 ) -> None:
+    """The web service shuts down gracefully on SIGTERM and then exits by itself. Emulated, it
+    runs under Docker's init (--init): uvicorn ends a signalled shutdown by re-raising the
+    signal with its default action, which a PID 1 survives natively (the kernel drops it, exit
+    0) but which qemu-user as PID 1 never completes (see the test below), so without an init
+    `docker stop` would always end in SIGKILL. Under the init the re-raised SIGTERM ends the
+    process, which the init reports as 128+15; 137 would be the SIGKILL of the grace period."""
     if variant.answer("service_kind") == "cli":
         result = run_in_image(arm64_image, "--name", "Ada", options=["--platform", PLATFORM])
         assert (result.returncode, result.stdout) == (0, "Hello, Ada!\n"), result.stderr
         return
     # The probe is a Python start-up, several times slower under QEMU than the image's 5 s budget.
     slow_probe = ["--health-timeout", "60s", "--health-interval", "5s", "--health-retries", "5"]
-    container = docker_session.start("--platform", PLATFORM, *slow_probe, arm64_image)
+    container = docker_session.start("--init", "--platform", PLATFORM, *slow_probe, arm64_image)
     wait_healthy(container, timeout=240)  # start-up under QEMU is several times slower
     docker("stop", "--time", "60", container, timeout=120)  # shutdown under QEMU is slow too
     state = inspect(container, "{{json .State}}")
     logs = docker("logs", container)
-    assert state["ExitCode"] == 0, (state, logs.stdout + logs.stderr)
-    assert "Finished server process" in logs.stdout + logs.stderr
+    output = logs.stdout + logs.stderr
+    assert state["ExitCode"] == 128 + signal.SIGTERM, (state, output)
+    assert not state["OOMKilled"]
+    assert "Shutting down" in output
+    assert "Finished server process" in output
+
+
+#: Runs as PID 1: raises SIGTERM at itself with its default action, as uvicorn does at the end
+#: of a signalled shutdown, and says whether it survived.
+SELF_SIGNAL = """
+import signal
+print("raising", flush=True)
+signal.raise_signal(signal.SIGTERM)
+print("survived", flush=True)
+"""
+
+
+@pytest.mark.parametrize("variant", [VARIANTS_BY_ID["defaults"].param()])
+def test_qemu_user_as_pid_1_never_completes_a_default_signal_action(
+    arm64_image: str, variant, render, docker_session: DockerSession
+) -> None:
+    """Why the test above runs the emulated service under an init: a reproduction of the
+    qemu-user defect (Debian 12's qemu-user-static 7.2) with nothing of the service in it.
+
+    A PID 1 survives a default-action signal it sends itself: the kernel never delivers it
+    (natively: "survived", exit 0). qemu-user emulates a fatal default action by resetting the
+    host handler, kill()ing itself and sigsuspend()ing until it dies (linux-user/signal.c,
+    dump_core_and_abort); as PID 1 the kernel drops that kill too, so it waits in sigsuspend
+    forever, and only SIGKILL ends it. If this test fails, qemu has changed: check whether the
+    emulated service still needs --init."""
+    # The same Python natively: the amd64 stand-in of the image's base.
+    base = image_refs(render(variant).read("Dockerfile"))["PYTHON_IMAGE"]
+    native_image = ensure_local_image(base)
+    native = docker("run", "--rm", native_image, "python", "-c", SELF_SIGNAL, check=False)
+    assert (native.returncode, native.stdout.split()) == (0, ["raising", "survived"]), native
+    emulated = docker_session.start(
+        "--platform", PLATFORM, arm64_image, "python", "-c", SELF_SIGNAL
+    )
+    host_pid = inspect(emulated, "{{json .State.Pid}}")
+    poll(
+        lambda: "raising" in docker("logs", emulated).stdout
+        and Path(f"/proc/{host_pid}/wchan").read_text().startswith("sigsuspend"),
+        timeout=120, what="the emulated PID 1 waiting in sigsuspend after raising SIGTERM",
+    )  # fmt: skip
+    state = inspect(emulated, "{{json .State}}")
+    assert state["Running"], state
+    assert "survived" not in docker("logs", emulated).stdout
+    # The emulator itself, not the Python it runs, is PID 1 in the container.
+    assert "qemu" in Path(f"/proc/{host_pid}/cmdline").read_text()
