@@ -87,6 +87,10 @@ def field(
         prop["enum"] = [c.value for c in listed]
         prop["enumNames"] = [c.label for c in listed]
     for rule in rules:
+        if clash := prop.keys() & rule.schema.keys():
+            raise Untranslatable(
+                f"{name}: two rules set {sorted(clash)} (use allOf for the second)"
+            )
         prop.update(rule.schema)
     if default is not None and not copier_questions.is_templated(default):
         prop["default"] = default
@@ -162,8 +166,14 @@ class Page:
         props, deps = self._decide({}, set(unconditional))
         page: dict[str, Any] = {
             "title": page_title,
-            # An optional free-text answer (empty default) may be left out.
-            "required": [n for n in unconditional if self.asked[n].get("default") != ""],
+            # An optional free-text answer (empty default) may be left out, and so may one whose
+            # default Copier computes from other answers (the form cannot show it).
+            "required": [
+                n
+                for n in unconditional
+                if self.asked[n].get("default") != ""
+                and not copier_questions.is_templated(self.asked[n].get("default"))
+            ],
             "properties": {n: self.fields[n] for n in unconditional} | props,
         }
         if deps:

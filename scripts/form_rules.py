@@ -100,7 +100,29 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
         ],
         "catalog_owner": [
             Rule("Give an entity reference", {"pattern": whole(ENTITY_REF)}),
-            Rule("63 characters each", {"pattern": whole(ENTITY_REF_63)}),
+            Rule("63 characters each", {"allOf": [{"pattern": whole(ENTITY_REF_63)}]}),
+        ],
+        "github_repository": [
+            Rule(
+                "letters, digits and hyphens in the owner",
+                {"pattern": whole("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")},
+            ),
+            Rule("Give owner/name as on GitHub", {"not": {"pattern": f"-/|/[.][.]?{END}"}}),
+        ],
+        "image_repository": [
+            Rule(
+                "Give a registry host and a path",
+                {
+                    "pattern": whole(
+                        constants["image_repository_pattern"].strip().strip("^").removesuffix("\\Z")
+                    )
+                },
+            ),
+            Rule(
+                "Start with the registry host",
+                {"allOf": [{"pattern": "^(?:[^/]*[.:]|localhost/)"}]},
+            ),
+            Rule("under 256 characters", {"maxLength": 255}),
         ],
         "package_index_name": [
             Rule("Name the index", {"pattern": whole("([a-z][a-z0-9-]{0,31})?")}),

@@ -19,8 +19,10 @@ from tests.support.buildability import unbuildable_by_answers, unbuildable_reaso
 from tests.support.ci import skip_or_fail
 from tests.support.docker_project import DockerProject, DockerSession
 from tests.support.engine import engine_problem
+from tests.support.foreign_bases import emulation_problem
 from tests.support.image_refs import UV_VERSION, Unbuildable, image_refs
 from tests.support.lock_in_image import lock_in_image
+from tests.support.platform_registry import STORAGE
 from tests.support.python_mirror import PythonMirror
 from tests.support.registry import LocalRegistry, RegistryUnavailable
 from tests.support.rendering import RenderedProject
@@ -69,6 +71,32 @@ def docker_session(docker_engine) -> Iterator[DockerSession]:
         session.cleanup()
 
 
+@pytest.fixture(scope="session")
+def local_registry(docker_engine) -> Iterator[LocalRegistry]:
+    """A real registry on 127.0.0.1 for this session (tests/support/registry.py)."""
+    try:
+        registry = LocalRegistry.start()
+    except RegistryUnavailable as exc:
+        skip_or_fail(str(exc))
+    with registry:
+        yield registry
+
+
+@pytest.fixture(scope="session")
+def platform_registry(docker_engine) -> Iterator[LocalRegistry]:
+    """The loopback registry of the two-platform stand-ins (tests/support/platform_registry.py),
+    its storage kept between sessions; arm64 builds need the emulator, so it is checked here."""
+    problem = emulation_problem()
+    if problem:
+        skip_or_fail(problem)
+    try:
+        registry = LocalRegistry.start(storage=STORAGE)
+    except RegistryUnavailable as exc:
+        skip_or_fail(str(exc))
+    with registry:
+        yield registry
+
+
 @pytest.fixture
 def docker_project(request, render, variant: Variant) -> DockerProject:
     """The rendered `variant` with its local bases; a variant this machine cannot build skips
@@ -98,17 +126,6 @@ def docker_project(request, render, variant: Variant) -> DockerProject:
         for name, value in mirror.build_args().items():
             flags += ["--build-arg", f"{name}={value}"]
     return DockerProject(session, variant, project, contexts, refs, flags)
-
-
-@pytest.fixture(scope="session")
-def local_registry(docker_engine) -> Iterator[LocalRegistry]:
-    """A real registry on 127.0.0.1 for this session (tests/support/registry.py)."""
-    try:
-        registry = LocalRegistry.start()
-    except RegistryUnavailable as exc:
-        skip_or_fail(str(exc))
-    with registry:
-        yield registry
 
 
 @pytest.fixture(scope="session")

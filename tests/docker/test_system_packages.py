@@ -87,20 +87,20 @@ def test_a_source_only_dependency_fails_clearly_then_builds_with_the_readme_list
     assert "usr/local/bin/uv" not in paths
 
 
-#: The Dockerfile's system-package stages, as rendered (see strip_the_feature).
-FEATURE_STAGES = re.compile(
-    r"^# -+\n# runtime and build:.*?"
-    r"^FROM runtime\$\{BUILD_PACKAGES:\+-with-build-packages\} AS build\n",
-    re.MULTILINE | re.DOTALL,
-)
+#: The Dockerfile's system-package stages, as rendered (see strip_the_feature): up to the next
+#: stage's separator line.
+FEATURE_STAGES = re.compile(r"^# -+\n# runtime and build:.*?(?=^# -+\n)", re.MULTILINE | re.DOTALL)
 
 
 def strip_the_feature(dockerfile: str) -> str:
     """The Dockerfile as it was without system packages: no list ARGs, no package stages,
-    every stage on base."""
+    every target-platform stage on base and the build-platform ones on build-platform-python."""
     text, count = FEATURE_STAGES.subn("", dockerfile)
     assert count == 1, "the package stages were not found"
     text = LIST_ARG.sub("", text)
+    text = re.sub(
+        r"^FROM build-platform AS", "FROM build-platform-python AS", text, flags=re.MULTILINE
+    )
     return re.sub(r"^FROM (build|runtime) AS", "FROM base AS", text, flags=re.MULTILINE)
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.support.bad_answers import BAD_INDEX_ANSWERS
+from tests.support.dockerfile import instructions, uv_steps
 from tests.support.rendering import RenderedProject
 from tests.support.variants import TEMPLATE_ROOT, VARIANTS_BY_ID
 
@@ -45,15 +46,15 @@ def test_pyproject_declares_the_index_explicit(project: RenderedProject) -> None
 
 def test_the_index_secrets_reach_the_uv_steps_only(project: RenderedProject) -> None:
     dockerfile = project.read("Dockerfile")
-    instructions = re.sub(r"\\\n\s*", " ", dockerfile).splitlines()
-    uv_steps = [line for line in instructions if re.match(r"RUN .*\buv (sync|python)\b", line)]
-    assert uv_steps
-    for step in uv_steps:
+    lines = instructions(dockerfile)
+    steps = uv_steps(dockerfile)
+    assert steps
+    for step in steps:
         for mount in MOUNTS:
             assert mount in step, step
         for part in ("USERNAME", "PASSWORD"):
             assert f"{ENV}_{part}=$(cat /run/secrets/uv-index-{part.lower()})" in step, step
-    others = [line for line in instructions if line not in uv_steps and not line.startswith("#")]
+    others = [line for line in lines if line not in steps and not line.startswith("#")]
     assert not [line for line in others if "uv-index" in line or ENV in line]
     assert not re.search(rf"^(ENV|ARG) .*{ENV}", dockerfile, re.MULTILINE)
 
@@ -72,18 +73,26 @@ def test_compose_run_script_and_ci_pass_the_credentials(project: RenderedProject
         assert ci["jobs"][name]["env"][f"{ENV}_PASSWORD"] == secret
     image = ci["jobs"]["image"]
     assert "env" not in image, "the scanning actions get no credentials"
-    builds = [s for s in image["steps"] if "docker build" in s.get("run", "")]
-    assert builds
+    builds = [s for s in image["steps"] if "docker buildx bake" in s.get("run", "")]
+    assert len(builds) == 2
     for step in builds:
-        assert f"--secret id=uv-index-password,env={ENV}_PASSWORD" in step["run"]
         assert step["env"][f"{ENV}_PASSWORD"] == secret
     others = [s for s in image["steps"] if s not in builds]
     assert not [s for s in others if ENV in str(s)]
+    # The bake file hands them to the build as BuildKit secrets, as run.sh does.
+    bake = project.read("docker-bake.hcl")
+    assert f'"id=uv-index-password,env={ENV}_PASSWORD"' in bake
+    release = yaml.safe_load(project.read(".github/workflows/release.yml"))
+    (bake_step,) = [s for s in release["jobs"]["image"]["steps"] if s.get("id") == "bake"]
+    assert bake_step["env"][f"{ENV}_PASSWORD"] == secret
 
 
 def test_without_the_answer_nothing_mentions_an_index(render) -> None:
     project = render(VARIANTS_BY_ID["defaults"])
-    for name in ("Dockerfile", "compose.yaml", "run.sh", ".github/workflows/ci.yml"):
+    for name in (
+        "Dockerfile", "compose.yaml", "run.sh", "docker-bake.hcl",
+        ".github/workflows/ci.yml", ".github/workflows/release.yml",
+    ):  # fmt: skip
         assert "uv-index" not in project.read(name), name
         assert "UV_INDEX" not in project.read(name), name
     assert "tool.uv.index" not in project.read("pyproject.toml")

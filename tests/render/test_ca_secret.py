@@ -8,6 +8,7 @@ import re
 import pytest
 import yaml
 
+from tests.support.dockerfile import instructions, uv_steps
 from tests.support.rendering import RenderedProject
 from tests.support.variants import VARIANTS, VARIANTS_BY_ID
 
@@ -18,14 +19,13 @@ CA_VARIANTS = [v.param() for v in VARIANTS if v.answer("ca_certificate_secret")]
 @pytest.mark.parametrize("variant", CA_VARIANTS)
 def test_the_ca_secret_reaches_the_uv_steps_only(project: RenderedProject, variant) -> None:
     dockerfile = project.read("Dockerfile")
-    # Instructions, continuation lines joined.
-    instructions = re.sub(r"\\\n\s*", " ", dockerfile).splitlines()
-    uv_steps = [line for line in instructions if re.match(r"RUN .*\buv (sync|python)\b", line)]
-    assert uv_steps
-    for step in uv_steps:
+    lines = instructions(dockerfile)
+    steps = uv_steps(dockerfile)
+    assert steps
+    for step in steps:
         assert "--mount=type=secret,id=ca-certificates" in step, step
         assert f"export SSL_CERT_FILE={CA_SECRET}" in step, step
-    others = [line for line in instructions if line not in uv_steps and not line.startswith("#")]
+    others = [line for line in lines if line not in steps and not line.startswith("#")]
     assert not [line for line in others if "ca-certificates" in line and "secret" in line]
     # Never an image setting, never a copied file.
     assert not re.search(r"^ENV .*SSL_CERT_FILE", dockerfile, re.MULTILINE)

@@ -76,18 +76,23 @@ CMD ["python3"]
     return ensure_with_ca(spec.name, dockerfile, parent=debian)
 
 
-def _download_uv_wheel(version: str, dest: Path) -> Path:
-    """Download the `uv==version` wheel for this machine's architecture into `dest`.
+def _host_arch() -> str:
+    arch = platform.machine().lower()
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
+
+
+def _download_uv_wheel(version: str, dest: Path, arch: str = "") -> Path:
+    """Download the `uv==version` wheel for `arch` (default this machine's) into `dest`.
 
     The musllinux wheel comes first: its binaries are static, as in the real distroless
     image, so `/uv` runs even in a scratch or non-glibc image. The manylinux wheel (whose
     binaries need glibc) is the fallback.
     """
-    arch = platform.machine().lower()
-    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch)
+    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch) if arch else _host_arch()
     platforms = [
         ["--platform", f"musllinux_1_1_{arch}", "--platform", f"musllinux_1_2_{arch}"],
-        [],
+        # Another machine's architecture needs its manylinux tags named.
+        [] if arch == _host_arch() else ["--platform", f"manylinux2014_{arch}"],
     ]
     downloaders: list[list[str]] = []
     if run([sys.executable, "-m", "pip", "--version"], check=False).returncode == 0:
@@ -114,9 +119,10 @@ def _download_uv_wheel(version: str, dest: Path) -> Path:
     raise BuildFailed(f"could not download the uv {version} wheel: {'; '.join(errors)}")
 
 
-def _uv_binaries(version: str) -> dict[str, bytes]:
+def uv_binaries(version: str, arch: str = "") -> dict[str, bytes]:
+    """/uv and /uvx of the `uv==version` wheel for `arch` (default this machine's)."""
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-uv-") as tmp:
-        wheel = _download_uv_wheel(version, Path(tmp))
+        wheel = _download_uv_wheel(version, Path(tmp), arch)
         with zipfile.ZipFile(wheel) as archive:
             binaries = {}
             for binary in ("uv", "uvx"):
@@ -140,7 +146,7 @@ ENTRYPOINT ["/uv"]
     recipe = f"{dockerfile}\nuv {spec.uv_version} {UV_RECIPE}\n{ca_recipe(ca)}"
 
     def build(digest: str) -> None:
-        files = {"ca-certificates.crt": ca, **_uv_binaries(spec.uv_version)}
+        files = {"ca-certificates.crt": ca, **uv_binaries(spec.uv_version)}
         build_image(spec.name, dockerfile, files, digest)
 
     return ensure(spec.name, recipe, build)

@@ -14,6 +14,7 @@ def expected_files(variant: Variant, answers: dict) -> set[str]:
         ".gitignore",
         ".python-version",
         "Dockerfile",
+        "docker-bake.hcl",
         "README.md",
         "renovate.json",
         "pyproject.toml",
@@ -44,7 +45,11 @@ def expected_files(variant: Variant, answers: dict) -> set[str]:
         "use_compose": {"compose.yaml"},
         "use_run_script": {"run.sh"},
         "use_pre_commit": {".pre-commit-config.yaml"},
-        "use_ci": {".github/workflows/ci.yml", ".github/workflows/template-update.yml"},
+        "use_ci": {
+            ".github/workflows/ci.yml",
+            ".github/workflows/release.yml",
+            ".github/workflows/template-update.yml",
+        },
         "use_devcontainer": {".devcontainer/devcontainer.json"},
         "use_catalog_info": {"catalog-info.yaml"},
     }

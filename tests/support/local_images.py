@@ -75,7 +75,10 @@ def host_ca_bundle() -> bytes:
         raise Unbuildable(f"the host CA bundle {HOST_CA_BUNDLE} is unreadable: {exc}") from exc
 
 
-def build_image(name: str, dockerfile: str, files: dict[str, bytes], digest: str) -> None:
+def build_image(
+    name: str, dockerfile: str, files: dict[str, bytes], digest: str, platform: str = ""
+) -> None:
+    """`name` built from `dockerfile` and `files` (for `platform`, default this machine's)."""
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-ctx-") as tmp:
         ctx = Path(tmp)
         (ctx / "Dockerfile").write_text(dockerfile)
@@ -83,24 +86,40 @@ def build_image(name: str, dockerfile: str, files: dict[str, bytes], digest: str
             (ctx / filename).write_bytes(content)
             (ctx / filename).chmod(0o755 if filename in {"uv", "uvx"} else 0o644)
         result = docker_build(
-            ctx, tag=name, options=["--label", f"{RECIPE_LABEL}={digest}"], check=False
-        )
+            ctx,
+            tag=name,
+            options=[
+                "--label", f"{RECIPE_LABEL}={digest}",
+                *([f"--platform={platform}"] if platform else []),
+            ],
+            check=False,
+        )  # fmt: skip
     if result.returncode != 0:
         tail = "\n".join((result.stderr + result.stdout).splitlines()[-40:])
         raise BuildFailed(f"docker build of {name} failed:\n{tail}")
 
 
 def import_rootfs(
-    name: str, suite: str, mirror: str, digest: str, include: tuple[str, ...] = ()
+    name: str,
+    suite: str,
+    mirror: str,
+    digest: str,
+    include: tuple[str, ...] = (),
+    *,
+    arch: str = "",
+    tidy: Callable[[Path], None] | None = None,
 ) -> None:
-    with debootstrapped(suite, mirror, include) as tree:
+    """debootstrap `suite` (for `arch`: rootfs.debootstrapped), `tidy` the tree, import it."""
+    with debootstrapped(suite, mirror, include, arch=arch) as tree:
+        if tidy is not None:
+            tidy(tree)
         tar = subprocess.Popen(
             ["tar", "--numeric-owner", "-C", str(tree), "-c", "."], stdout=subprocess.PIPE
         )
         try:
             imported = subprocess.run(
                 [
-                    "docker", "import",
+                    "docker", "import", *([f"--platform=linux/{arch}"] if arch else []),
                     "--change", f"ENV PATH={DEFAULT_PATH}",
                     "--change", 'CMD ["bash"]',
                     "--change", f"LABEL {RECIPE_LABEL}={digest}",

@@ -9,8 +9,9 @@ whose ``FROM`` names ``127.0.0.1:PORT/path:tag@sha256:...`` pulls from it with n
 
 API (stable; other branches import it):
 
-``LocalRegistry.start() -> LocalRegistry`` (or ``with LocalRegistry.start() as registry:``)
-    Start ``docker-registry serve CONFIG``; returns when ``GET /v2/`` answers 200.
+``LocalRegistry.start(storage=None) -> LocalRegistry`` (or ``with LocalRegistry.start():``)
+    Start ``docker-registry serve CONFIG``; returns when ``GET /v2/`` answers 200. ``storage``
+    keeps the pushed images in a directory that outlives the process.
     Raises :class:`RegistryUnavailable` (one-line reason) when the package is missing.
 ``registry.host``
     ``"127.0.0.1:PORT"``, the prefix of every reference into it.
@@ -28,8 +29,8 @@ API (stable; other branches import it):
 ``registry.stop()``
     Stop the process, delete the storage. Idempotent.
 
-The session fixture ``local_registry`` (tests/docker/conftest.py) yields one
-started registry per pytest session.
+The session fixtures ``local_registry`` and ``platform_registry`` (tests/docker/conftest.py)
+each yield one started registry per pytest session.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -45,9 +45,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.support.image_refs import PREFIX
+from tests.support.ports import free_port
+
 __all__ = ["LocalRegistry", "RegistryUnavailable"]
 
-PREFIX = "copier-uv-docker-test"
 #: Manifest types a pushed image can have (Docker schema 2 and OCI, single and lists).
 MANIFEST_TYPES = ", ".join(
     [
@@ -64,12 +66,6 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 class RegistryUnavailable(Exception):
     """``str(exc)`` is a one-line reason why no registry could be started here."""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _split_tag(path: str) -> tuple[str, str]:
@@ -92,7 +88,8 @@ class LocalRegistry:
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def start(cls, *, timeout: float = 30) -> LocalRegistry:
+    def start(cls, *, timeout: float = 30, storage: Path | None = None) -> LocalRegistry:
+        """`storage`: a directory that outlives the registry (default: one deleted by stop)."""
         binary = shutil.which("docker-registry")
         if binary is None:
             raise RegistryUnavailable(
@@ -101,12 +98,12 @@ class LocalRegistry:
             )
         workdir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-registry-"))
         for _attempt in range(3):  # a free port can be taken between probe and bind
-            port = _free_port()
+            port = free_port()
             config = workdir / "config.yml"
             config.write_text(
                 "version: 0.1\n"
                 "log:\n  level: info\n  accesslog:\n    disabled: false\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {workdir / 'storage'}\n"
+                f"storage:\n  filesystem:\n    rootdirectory: {storage or workdir / 'storage'}\n"
                 "  delete:\n    enabled: true\n"
                 f"http:\n  addr: 127.0.0.1:{port}\n"
             )

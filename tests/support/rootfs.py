@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tests.support.commands import run
@@ -78,10 +78,13 @@ def unmount_below(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def debootstrapped(suite: str, mirror: str, include: tuple[str, ...] = ()) -> Iterator[Path]:
-    """A `debootstrap --variant=minbase` tree of `suite` (plus the packages `include` names),
-    without package lists or .debs (like the official images); removed, with anything left
-    mounted in it, afterwards."""
+def debootstrapped(
+    suite: str, mirror: str, include: Iterable[str] = (), *, arch: str = ""
+) -> Iterator[Path]:
+    """A `debootstrap --variant=minbase` tree of `suite` (plus the packages `include` names) for
+    `arch` (default this machine's; a foreign one runs its second stage under the
+    qemu-user-static emulator binfmt_misc registers), without package lists or .debs (like the
+    official images); removed, with anything left mounted in it, afterwards."""
     if shutil.which("debootstrap") is None:
         raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
     if os.geteuid() != 0:
@@ -89,10 +92,11 @@ def debootstrapped(suite: str, mirror: str, include: tuple[str, ...] = ()) -> It
     work = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-rootfs-{suite}-", dir="/var/tmp"))
     target = work / "rootfs"
     try:
-        extra = [f"--include={','.join(include)}"] if include else []
+        extra = [f"--arch={arch}"] if arch else []
+        extra += [f"--include={','.join(include)}"] if include else []
         result = run(
             ["debootstrap", "--variant=minbase", *extra, suite, str(target), mirror],
-            timeout=900, check=False,
+            timeout=1800 if arch else 900, check=False,
         )  # fmt: skip
         if result.returncode != 0:
             tail = "\n".join((result.stderr + result.stdout).splitlines()[-30:])

@@ -1,0 +1,95 @@
+"""Docker tier, arm64: the production image built for linux/arm64 on this amd64 machine (uv's
+stages on the build platform, see the Dockerfile's `build` stage) runs under QEMU emulation:
+it is an arm64 image whose venv holds aarch64 extension modules only, runs non-root, serves
+(healthy) or exits 0, and stops on SIGTERM. One build per variant, shared bases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support import foreign_bases
+from tests.support.builds import docker_build
+from tests.support.containers import run_in_image, wait_healthy
+from tests.support.docker_project import DockerSession
+from tests.support.engine import docker, inspect
+from tests.support.image_refs import image_refs
+from tests.support.registry import LocalRegistry
+from tests.support.variants import VARIANTS_BY_ID
+
+pytestmark = pytest.mark.parametrize(
+    "variant",
+    [VARIANTS_BY_ID[i].param() for i in ("defaults", "cli", "workspace", "web-bookworm-py311")],
+)
+
+PLATFORM = foreign_bases.PLATFORM
+#: ELF e_machine of AArch64.
+EM_AARCH64 = 183
+#: Runs inside the image: every extension module in the venv with its ELF e_machine.
+ELF_PROBE = """
+import json, pathlib, platform, sys
+found = {}
+for path in pathlib.Path("/app/.venv").rglob("*.so*"):
+    head = path.read_bytes()[:20]
+    assert head[:4] == b"\\x7fELF", path
+    found[str(path)] = int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
+print(json.dumps({"machine": platform.machine(), "uid": __import__("os").getuid(),
+                  "executable": sys.executable, "modules": found}))
+"""
+
+
+@pytest.fixture
+def arm64_image(
+    render, variant, docker_session: DockerSession, platform_registry: LocalRegistry
+) -> str:
+    """The variant's production image for linux/arm64, built once per session."""
+    key = (variant.id, "production-arm64")
+    if key not in docker_session.images:
+        project = render(variant)
+        refs = image_refs(project.read("Dockerfile"))
+        contexts = foreign_bases.build_contexts(list(refs.values()), registry=platform_registry)
+        tag = docker_session.new_tag(variant, "production-arm64")
+        docker_build(
+            project.path, contexts=contexts, tag=tag, target="production",
+            options=["--platform", PLATFORM],
+        )  # fmt: skip
+        docker_session.images[key] = tag
+    return docker_session.images[key]
+
+
+def test_arm64_image_holds_aarch64_code_only_and_runs_non_root(arm64_image: str, variant) -> None:
+    assert inspect(arm64_image, "{{json .Architecture}}") == "arm64"
+    uname = run_in_image(arm64_image, "-m", entrypoint="uname", options=["--platform", PLATFORM])
+    assert uname.stdout.strip() == "aarch64", uname.stderr
+    probe = run_in_image(
+        arm64_image, "-c", ELF_PROBE, entrypoint="python", options=["--platform", PLATFORM]
+    )
+    assert probe.returncode == 0, probe.stderr
+    facts = json.loads(probe.stdout)
+    assert facts["machine"] == "aarch64"
+    assert facts["uid"] != 0
+    # The venv's interpreter is the base image's own, at the same path on both platforms.
+    assert facts["executable"].startswith("/app/.venv/bin/python"), facts
+    not_arm = {path: machine for path, machine in facts["modules"].items() if machine != EM_AARCH64}
+    assert not not_arm, not_arm
+    if variant.answer("service_kind") == "web":  # pydantic-core, at least, is compiled
+        assert facts["modules"], "the web service's venv holds no extension module"
+
+
+def test_arm64_service_serves_or_exits_0_and_stops_on_sigterm(
+    arm64_image: str, variant, docker_session: DockerSession
+) -> None:
+    if variant.answer("service_kind") == "cli":
+        result = run_in_image(arm64_image, "--name", "Ada", options=["--platform", PLATFORM])
+        assert (result.returncode, result.stdout) == (0, "Hello, Ada!\n"), result.stderr
+        return
+    # The probe is a Python start-up, several times slower under QEMU than the image's 5 s budget.
+    slow_probe = ["--health-timeout", "60s", "--health-interval", "5s", "--health-retries", "5"]
+    container = docker_session.start("--platform", PLATFORM, *slow_probe, arm64_image)
+    wait_healthy(container, timeout=240)  # start-up under QEMU is several times slower
+    docker("stop", "--time", "60", container, timeout=120)  # shutdown under QEMU is slow too
+    state = inspect(container, "{{json .State}}")
+    logs = docker("logs", container)
+    assert state["ExitCode"] == 0, (state, logs.stdout + logs.stderr)
+    assert "Finished server process" in logs.stdout + logs.stderr

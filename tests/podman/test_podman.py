@@ -1,0 +1,103 @@
+"""Podman tier: the default service, as rendered, builds with Podman (its cache and bind
+mounts honoured), becomes healthy, runs non-root and stops on SIGTERM.
+
+Podman runs as root here, in a store of the test's own (--root/--runroot under tmp_path), with
+runc (crun 1.8 refuses these machines' hybrid cgroups) and explicit ulimits (the machines refuse
+Podman's default raised rlimits). The local base stand-ins go from Docker into that store
+(`docker save | podman load`) and are tagged there under the public references."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.ci import skip_or_fail
+from tests.support.containers import http_get_json, poll
+from tests.support.ports import free_port
+from tests.support.rendering import RenderedProject, copy_rendered
+from tests.support.variants import VARIANTS_BY_ID
+
+pytestmark = pytest.mark.parametrize("variant", [VARIANTS_BY_ID["defaults"].param()])
+
+ULIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
+
+
+def canonical(ref: str) -> str:
+    """The fully qualified name Podman resolves a Docker Hub short name to."""
+    first = ref.split("/", 1)[0]
+    if "/" not in ref:
+        return f"docker.io/library/{ref}"
+    if "." in first or ":" in first or first == "localhost":
+        return ref
+    return f"docker.io/{ref}"
+
+
+class Podman:
+    def __init__(self, root: Path) -> None:
+        self.flags = [
+            "--root", str(root / "root"), "--runroot", str(root / "run"),
+            "--events-backend", "file", "--cgroup-manager", "cgroupfs", "--runtime", "runc",
+        ]  # fmt: skip
+
+    def __call__(self, *args: str, timeout: float = 600, check: bool = True, **kw):
+        result = subprocess.run(
+            ["podman", *self.flags, *args], capture_output=True, text=True, timeout=timeout, **kw
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"podman {' '.join(args)}: {result.stderr[-3000:]}")
+        return result
+
+
+@pytest.fixture
+def podman(tmp_path: Path):
+    if shutil.which("podman") is None:
+        skip_or_fail("podman is not installed (run scripts/podman.sh)")
+    # Podman refuses a runroot path over 50 characters: a short directory of the test's own.
+    root = Path(tempfile.mkdtemp(prefix="cuvd-pm-", dir="/tmp"))
+    engine = Podman(root)
+    yield engine
+    engine("rm", "--all", "--force", check=False)
+    engine("system", "reset", "--force", check=False)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_default_service_builds_and_runs_with_podman(
+    project_and_bases: tuple[RenderedProject, dict[str, str]], podman: Podman, tmp_path: Path
+) -> None:
+    rendered, contexts = project_and_bases
+    for ref, ctx in contexts.items():
+        local = ctx.removeprefix("docker-image://")
+        saved = subprocess.Popen(["docker", "save", local], stdout=subprocess.PIPE)
+        podman("load", "--quiet", stdin=saved.stdout)
+        assert saved.wait() == 0
+        podman("tag", local, canonical(ref))
+    assert contexts
+
+    project = copy_rendered(rendered.path, tmp_path / "project")
+    build = ["build", "--format", "docker", "--pull=never", "--tag", "svc", str(project)]
+    podman(*build)
+    (init,) = (project / "src").glob("*/__init__.py")
+    init.write_text(init.read_text() + "EDITED = 'podman'\n")
+    rebuilt = podman(*build).stdout
+    # The dependency step (bind-mounted lock, cache mount) is reused after a source edit.
+    deps_step = rebuilt.split("uv sync --locked --no-install-project", 1)[1][:400]
+    assert "Using cache" in deps_step, rebuilt[-3000:]
+
+    port = free_port()
+    podman(
+        "run", "--detach", "--name", "svc", *ULIMITS, "--publish", f"127.0.0.1:{port}:8000", "svc"
+    )
+    poll(lambda: podman("healthcheck", "run", "svc", check=False).returncode == 0,
+         timeout=90, interval=1, what="podman healthcheck run")  # fmt: skip
+    assert http_get_json(f"http://127.0.0.1:{port}/")["message"] == "Hello, world!"
+    uid = podman("exec", "svc", "id", "-u").stdout.strip()
+    assert uid not in {"", "0"}, uid
+    # SIGTERM first; a SIGKILL after the grace period would leave exit code 137.
+    podman("stop", "--time", "60", "svc")
+    assert podman("inspect", "--format", "{{.State.ExitCode}}", "svc").stdout.strip() == "0"
+    logs = podman("logs", "svc")
+    assert "Finished server process" in logs.stdout + logs.stderr

@@ -1,0 +1,150 @@
+"""arm64 stand-ins for the registry base images, beside the amd64 ones of base_images.py.
+
+They are made the same way: a Debian ``minbase`` root filesystem from ``debootstrap``
+(``--arch arm64``; its second stage runs under Debian's qemu-user-static, registered in
+binfmt_misc by ``scripts/emulation.sh``) with Debian's own arm64 ``python3``, uv's aarch64
+wheel from the package index, and this machine's CA bundle. Python is installed by
+debootstrap itself (``--include``), so building the stand-in needs no emulated step.
+
+The engine's classic image store keeps one platform per tag, so the arm64 stand-ins have
+names of their own (``<amd64 name>-arm64``); a build gets both platforms under one reference
+from platform_registry.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.support import base_images
+from tests.support.engine import engine_problem
+from tests.support.image_refs import PREFIX, UV_VERSION, StandIn, Unbuildable, stand_in
+from tests.support.local_images import (
+    IMAGE_CA_BUNDLE,
+    build_image,
+    ca_recipe,
+    ensure,
+    host_ca_bundle,
+    image_id,
+    import_rootfs,
+)
+from tests.support.platform_registry import publish
+from tests.support.registry import LocalRegistry
+from tests.support.rootfs import debian_mirror
+
+ARCH = "arm64"
+PLATFORM = f"linux/{ARCH}"
+#: What the python stand-in adds to the minbase root filesystem, as base_images' python does.
+PYTHON_PACKAGES = ("python3", "python-is-python3", "netbase", "tzdata")
+#: binfmt_misc's entry for the arm64 emulator.
+BINFMT_ENTRY = Path("/proc/sys/fs/binfmt_misc/qemu-aarch64")
+
+
+def emulation_problem() -> str | None:
+    """None when this machine runs arm64 binaries (qemu-user-static in binfmt_misc)."""
+    try:
+        status = BINFMT_ENTRY.read_text()
+    except OSError:
+        return f"no arm64 emulator registered ({BINFMT_ENTRY} is missing): run scripts/emulation.sh"
+    if not status.startswith("enabled"):
+        return f"the arm64 emulator is registered but disabled ({BINFMT_ENTRY})"
+    if "flags: " in status and "F" not in status.split("flags: ", 1)[1].split()[0]:
+        return "the arm64 emulator lacks binfmt_misc's F flag, so containers cannot use it"
+    return None
+
+
+def _name(spec: StandIn) -> str:
+    return f"{spec.name}-{ARCH}"
+
+
+def _build(name: str, dockerfile: str, files: dict[str, bytes], digest: str) -> None:
+    build_image(name, dockerfile, files, digest, PLATFORM)
+
+
+def _drop_externally_managed(root: Path) -> None:
+    # As the official images (and base_images' python stand-in): uv pip --system works.
+    for marker in root.glob("usr/lib/python3*/EXTERNALLY-MANAGED"):
+        marker.unlink()
+
+
+def _build_python(spec: StandIn) -> str:
+    rootfs = f"{PREFIX}/rootfs:{spec.suite}-python-{ARCH}"
+    mirror = debian_mirror(spec.suite)
+    include = ",".join(PYTHON_PACKAGES)
+    ensure(
+        rootfs,
+        f"rootfs debootstrap --variant=minbase --arch={ARCH} --include={include} "
+        f"{spec.suite} {mirror}",
+        lambda digest: import_rootfs(
+            rootfs, spec.suite, mirror, digest, PYTHON_PACKAGES, arch=ARCH,
+            tidy=_drop_externally_managed,
+        ),
+    )  # fmt: skip
+    ca = host_ca_bundle()
+    # COPY and ENV only: nothing runs emulated.
+    dockerfile = f"""\
+FROM {rootfs}
+ENV LANG=C.UTF-8
+COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
+COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
+ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+CMD ["python3"]
+"""
+    name = _name(spec)
+    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(rootfs)}"
+    return ensure(
+        name,
+        recipe,
+        lambda digest: _build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
+    )
+
+
+def _build_uv(spec: StandIn) -> str:
+    ca = host_ca_bundle()
+    dockerfile = f"""\
+FROM scratch
+COPY uv uvx /
+COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
+ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+ENTRYPOINT ["/uv"]
+"""
+    recipe = f"{dockerfile}\nuv {spec.uv_version} aarch64 {base_images.UV_RECIPE}\n{ca_recipe(ca)}"
+    name = _name(spec)
+
+    def build(digest: str) -> None:
+        files = {"ca-certificates.crt": ca, **base_images.uv_binaries(spec.uv_version, "aarch64")}
+        _build(name, dockerfile, files, digest)
+
+    return ensure(name, recipe, build)
+
+
+_BUILDERS = {"python": _build_python, "uv": _build_uv}
+
+
+def ensure_local_image(public_ref: str, *, uv_version: str = UV_VERSION) -> str:
+    """The local arm64 stand-in for `public_ref`, built when missing (Unbuildable if it cannot
+    be made here: only the python and distroless uv images have arm64 stand-ins)."""
+    spec = stand_in(public_ref, uv_version)
+    if spec.kind not in _BUILDERS:
+        raise Unbuildable(f"{public_ref}: no {ARCH} stand-in is made for {spec.kind} images")
+    problem = engine_problem() or emulation_problem()
+    if problem:
+        raise Unbuildable(problem)
+    if shutil.which("debootstrap") is None:
+        raise Unbuildable("debootstrap is not installed (run scripts/docker-engine.sh up)")
+    return _BUILDERS[spec.kind](spec)
+
+
+def build_contexts(
+    public_refs: list[str], *, registry: LocalRegistry, uv_version: str = UV_VERSION
+) -> dict[str, str]:
+    """{REF: docker-image://<both platforms in `registry`>} for a `--platform linux/arm64`
+    build, whose build-platform stages take amd64 and target stages arm64 (see
+    platform_registry.py). Call it without the build lock: it takes it around each build."""
+    native = base_images.build_contexts(public_refs, uv_version=uv_version)
+    contexts = {}
+    for ref, ctx in native.items():
+        foreign = ensure_local_image(ref, uv_version=uv_version)
+        platforms = {"linux/amd64": ctx.removeprefix("docker-image://"), PLATFORM: foreign}
+        contexts[ref] = f"docker-image://{publish(registry, platforms)}"
+    return contexts
