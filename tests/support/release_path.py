@@ -147,10 +147,18 @@ def own_service(
 
     # A Dockerfile line the owner rewrites where the template did not, and one it also rewrote.
     docker_old, docker_new = both("Dockerfile")
-    comment = stable_anchor(docker_old, docker_new, ok=lambda line: line.startswith("# "))
-    ours = comment.rstrip("\n") + " (payments team)\n"
-    edit_file(service.path / "Dockerfile", lambda text: text.replace(comment, ours, 1))
-    service.kept["Dockerfile"] = ours
+    # A comment line of the owner's before an instruction the template kept (never inside a
+    # continued RUN: the line before it does not end in a backslash).
+    lines = _lines(docker_old)
+
+    def starts_an_instruction(line: str) -> bool:
+        before = lines[lines.index(line) - 1]
+        return bool(re.match(r"[A-Z]+ ", line)) and not before.rstrip().endswith("\\")
+
+    kept = stable_anchor(docker_old, docker_new, ok=starts_an_instruction)
+    ours = "# payments team: keep this stage as it is\n"
+    edit_file(service.path / "Dockerfile", lambda text: text.replace(kept, ours + kept, 1))
+    service.kept["Dockerfile"] = ours + kept
     # A comment if the template rewrote one, else any line (the resolution takes the template's).
     try:
         clash = changed_line(docker_old, docker_new, ok=lambda line: line.startswith("# "))
