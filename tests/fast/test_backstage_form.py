@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fast import test_package_index, test_questions
-from tests.fast.test_backstage_template import TEMPLATE_FILE, fields
+from tests.support.backstage_form import TEMPLATE_FILE, fields
 from tests.support.backstage_node import Backstage, missing
+from tests.support.bad_answers import BAD_ANSWERS, BAD_INDEX_ANSWERS
 from tests.support.ci import skip_or_fail
 from tests.support.releases import TemplateRepo, snapshot
 from tests.support.variants import TEMPLATE_ROOT, copier_questions, default_of
@@ -37,10 +37,9 @@ FREE_TEXT = [
 ]
 
 
-def bad_values(test: Any) -> list[Any]:
-    """The bad answers a test of the questions lists in its parametrize mark."""
-    (mark,) = [m for m in test.pytestmark if m.name == "parametrize"]
-    return [pytest.param(p.values[0], id=f"bad-{p.id}") for p in mark.args[1]]
+def bad_values(listed: list[Any]) -> list[Any]:
+    """The answers of a list of (answers, message) params, as form cases."""
+    return [pytest.param(p.values[0], id=f"bad-{p.id}") for p in listed]
 
 
 def each_choice() -> list[Any]:
@@ -62,8 +61,8 @@ CASES = [
     pytest.param({}, id="defaults"),
     pytest.param(yaml.safe_load(ORG_DEFAULTS.read_text()), id="organisation-defaults"),
     *each_choice(),
-    *bad_values(test_questions.test_bad_answer_is_refused_with_what_is_allowed),
-    *bad_values(test_package_index.test_a_bad_index_answer_is_refused),
+    *bad_values(BAD_ANSWERS),
+    *bad_values(BAD_INDEX_ANSWERS),
 ]
 
 

@@ -13,13 +13,13 @@ import copier
 import pytest
 import yaml
 
+from tests.support.backstage_form import TEMPLATE_FILE, fields
 from tests.support.backstage_node import NODE_TOOLS, Backstage, missing
 from tests.support.ci import skip_or_fail
 from tests.support.commands import run
 from tests.support.releases import release_commits
 from tests.support.variants import TEMPLATE_ROOT, VARIANTS, copier_config, copier_questions
 
-TEMPLATE_FILE = TEMPLATE_ROOT / "catalog-info.yaml"
 WORKFLOW_FILE = TEMPLATE_ROOT / ".github" / "workflows" / "copier-copy.yml"
 ORG_DEFAULTS = TEMPLATE_ROOT / "docs" / "organisation-defaults.example.yml"
 HOW_TO_FIX = "run `uv run python scripts/backstage_template.py` and commit catalog-info.yaml"
@@ -48,20 +48,6 @@ def backstage() -> Iterator[Backstage]:
 
 def committed() -> dict[str, Any]:
     return yaml.safe_load(TEMPLATE_FILE.read_text())
-
-
-def fields(pages: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every (name, field) of the form, those inside `dependencies` branches included."""
-
-    def walk(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-        # A branch names its controlling field with an `enum` of one value only: not a field.
-        yield from ((n, p) for n, p in schema.get("properties", {}).items() if "title" in p)
-        for dependency in schema.get("dependencies", {}).values():
-            for branch in dependency.get("oneOf", []):
-                yield from walk(branch)
-
-    for page in pages:
-        yield from walk(page)
 
 
 def test_the_committed_template_is_the_generated_one() -> None:

@@ -10,6 +10,7 @@ import copier
 import pytest
 import yaml
 
+from tests.support.bad_answers import BAD_INDEX_ANSWERS
 from tests.support.dockerfile import instructions, uv_steps
 from tests.support.rendering import RenderedProject
 from tests.support.variants import TEMPLATE_ROOT, VARIANTS_BY_ID
@@ -20,28 +21,7 @@ ENV = "UV_INDEX_" + NAME.upper().replace("-", "_")
 MOUNTS = ("--mount=type=secret,id=uv-index-username", "--mount=type=secret,id=uv-index-password")
 
 
-@pytest.mark.parametrize(
-    ("answers", "message"),
-    [
-        pytest.param({"package_index_name": "Corp"}, "lowercase letters", id="name-upper"),
-        pytest.param({"package_index_name": "corp pypi"}, "lowercase letters", id="name-space"),
-        pytest.param({"package_index_name": "9corp"}, "starting with a letter", id="name-digit"),
-        pytest.param({"package_index_name": "c" * 33}, "at most 32", id="name-long"),
-        pytest.param({"package_index_name": "corp"}, "http(s) URL", id="url-missing"),
-        pytest.param(
-            {"package_index_name": "corp", "package_index_url": "https://u:pw@pkgs.example/simple/"},
-            "without credentials", id="url-credentials",
-        ),
-        pytest.param(
-            {"package_index_name": "corp", "package_index_url": "pkgs.example/simple/"},
-            "http(s) URL", id="url-no-scheme",
-        ),
-        pytest.param(
-            {"package_index_name": "corp", "package_index_url": "https://pkgs.example/?x=1"},
-            "a query", id="url-query",
-        ),
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize(("answers", "message"), BAD_INDEX_ANSWERS)
 def test_a_bad_index_answer_is_refused(tmp_path, answers, message) -> None:
     with pytest.raises(ValueError, match="question") as refused:
         copier.run_copy(

@@ -145,17 +145,20 @@ def own_service(
     def both(name: str) -> tuple[str, str]:
         return (plain[old] / name).read_text(), (plain[new] / name).read_text()
 
-    # A comment of the owner's where the template left the Dockerfile alone (after a whole
-    # instruction or comment, never inside a continued one), and a line it also rewrote.
+    # A Dockerfile line the owner rewrites where the template did not, and one it also rewrote.
     docker_old, docker_new = both("Dockerfile")
-    ours = "# payments: keep this image small, reviewed every quarter\n"
-    anchor = stable_anchor(
-        docker_old,
-        docker_new,
-        ok=lambda line: not line.startswith((" ", "\t")) and not line.rstrip().endswith("\\"),
-    )
-    insert_after(service.path / "Dockerfile", anchor, ours)
-    service.kept["Dockerfile"] = ours
+    # A comment line of the owner's before an instruction the template kept (never inside a
+    # continued RUN: the line before it does not end in a backslash).
+    lines = _lines(docker_old)
+
+    def starts_an_instruction(line: str) -> bool:
+        before = lines[lines.index(line) - 1]
+        return bool(re.match(r"[A-Z]+ ", line)) and not before.rstrip().endswith("\\")
+
+    kept = stable_anchor(docker_old, docker_new, ok=starts_an_instruction)
+    ours = "# payments team: keep this stage as it is\n"
+    edit_file(service.path / "Dockerfile", lambda text: text.replace(kept, ours + kept, 1))
+    service.kept["Dockerfile"] = ours + kept
     # A comment if the template rewrote one, else any line (the resolution takes the template's).
     try:
         clash = changed_line(docker_old, docker_new, ok=lambda line: line.startswith("# "))
