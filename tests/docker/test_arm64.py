@@ -21,7 +21,8 @@ from tests.support.image_refs import image_refs
 from tests.support.registry import LocalRegistry
 from tests.support.variants import VARIANTS_BY_ID
 
-pytestmark = pytest.mark.parametrize(
+#: Built for linux/arm64 and run under emulation: both kinds, the workspace, bookworm/3.11.
+ARM64_VARIANTS = pytest.mark.parametrize(
     "variant",
     [VARIANTS_BY_ID[i].param() for i in ("defaults", "cli", "workspace", "web-bookworm-py311")],
 )
@@ -61,6 +62,7 @@ def arm64_image(
     return docker_session.images[key]
 
 
+@ARM64_VARIANTS
 def test_arm64_image_holds_aarch64_code_only_and_runs_non_root(arm64_image: str, variant) -> None:
     assert inspect(arm64_image, "{{json .Architecture}}") == "arm64"
     uname = run_in_image(arm64_image, "-m", entrypoint="uname", options=["--platform", PLATFORM])
@@ -80,6 +82,7 @@ def test_arm64_image_holds_aarch64_code_only_and_runs_non_root(arm64_image: str,
         assert facts["modules"], "the web service's venv holds no extension module"
 
 
+@ARM64_VARIANTS
 def test_arm64_service_serves_or_exits_0_and_stops_on_sigterm(
     arm64_image: str, variant, docker_session: DockerSession
 ) -> None:
