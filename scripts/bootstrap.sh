@@ -34,37 +34,12 @@ fi
 
 bash scripts/docker-engine.sh up
 
-# The Docker tier starts its own registry on 127.0.0.1 (docker-registry, CNCF Distribution)
-# and bundles libraries into a test Python archive (patchelf). Both are Debian packages.
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for package in docker-registry patchelf; do
-    if [ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ]; then
-        missing+=("$package")
-    fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]} (local registry and test Python archive for the Docker tier)"
-    as_root apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
-    # The package's own service would listen on every interface: the tests start their own.
-    if [ -d /run/systemd/system ]; then
-        as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
-    fi
-else
-    say "docker-registry and patchelf already installed"
-fi
-
-# The Docker tier signs and verifies pushed images with cosign. Bookworm has none; trixie's
-# (a static Go binary) installs alone from the trixie source docker-engine.sh pinned at 100.
-if [ "$(dpkg-query -W -f='${db:Status-Status}' cosign 2>/dev/null || true)" != installed ]; then
-    say "installing cosign from trixie (image signing tests)"
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq -t trixie \
-        --no-install-recommends cosign >/dev/null
-else
-    say "cosign already installed"
-fi
+# The Docker tier starts its own registry on 127.0.0.1 (docker-registry, CNCF Distribution),
+# bundles libraries into a test Python archive (patchelf), and signs and verifies pushed images
+# with cosign: bookworm has none, trixie's (a static Go binary) installs alone from the trixie
+# source docker-engine.sh pinned at 100.
+bash scripts/apt-install.sh docker-registry patchelf
+bash scripts/apt-install.sh -t trixie cosign
 
 # arm64 builds under emulation and the Podman tier.
 bash scripts/emulation.sh

@@ -8,22 +8,7 @@ set -euo pipefail
 say() { printf 'emulation: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-missing=()
-for p in qemu-user-static binfmt-support docker-registry; do
-    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = installed ] || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]}"
-    as_root apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
-else
-    say "qemu-user-static, binfmt-support, docker-registry already installed"
-fi
-# Debian's docker-registry package starts a service on port 5000; the tests start their own.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
-    as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
-fi
+bash "$(dirname -- "${BASH_SOURCE[0]}")/apt-install.sh" qemu-user-static binfmt-support docker-registry
 
 binfmt=/proc/sys/fs/binfmt_misc
 if [ ! -e "$binfmt/register" ]; then

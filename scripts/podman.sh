@@ -5,18 +5,6 @@
 set -euo pipefail
 
 say() { printf 'podman: %s\n' "$*"; }
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-missing=()
-for p in podman crun uidmap slirp4netns fuse-overlayfs catatonit; do
-    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = installed ] || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]}"
-    as_root apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
-else
-    say "already installed"
-fi
+bash "$(dirname -- "${BASH_SOURCE[0]}")/apt-install.sh" podman crun uidmap slirp4netns fuse-overlayfs catatonit
 say "$(podman --version)"

@@ -8,7 +8,6 @@ tier's bad values, the organisation defaults, every choice, and free text from H
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.backstage_form import TEMPLATE_FILE, fields
-from tests.support.backstage_node import Backstage, missing
+from tests.support.backstage_node import Backstage
 from tests.support.bad_answers import BAD_ANSWERS, BAD_INDEX_ANSWERS
-from tests.support.ci import skip_or_fail
 from tests.support.releases import TemplateRepo, snapshot
 from tests.support.variants import TEMPLATE_ROOT, copier_questions, default_of
 
@@ -64,15 +62,6 @@ CASES = [
     *bad_values(BAD_ANSWERS),
     *bad_values(BAD_INDEX_ANSWERS),
 ]
-
-
-@pytest.fixture(scope="module")
-def backstage() -> Iterator[Backstage]:
-    if reason := missing():
-        skip_or_fail(reason)
-    checker = Backstage()
-    yield checker
-    checker.close()
 
 
 @pytest.fixture(scope="module")

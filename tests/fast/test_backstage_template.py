@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 import yaml
 
 from tests.support.backstage_form import TEMPLATE_FILE, fields
-from tests.support.backstage_node import NODE_TOOLS, Backstage, missing
+from tests.support.backstage_node import NODE_TOOLS, Backstage
 from tests.support.ci import skip_or_fail
 from tests.support.commands import run
 from tests.support.releases import release_commits
@@ -35,15 +34,6 @@ def load_script(name: str) -> Any:
 
 
 generator = load_script("backstage_template")
-
-
-@pytest.fixture(scope="module")
-def backstage() -> Iterator[Backstage]:
-    if reason := missing():
-        skip_or_fail(reason)
-    checker = Backstage()
-    yield checker
-    checker.close()
 
 
 def committed() -> dict[str, Any]:

@@ -134,8 +134,11 @@ def uv_binaries(version: str, arch: str = "") -> dict[str, bytes]:
     return binaries
 
 
-def _build_uv(spec: StandIn) -> str:
+def build_uv(spec: StandIn, *, arch: str = "", name: str = "") -> str:
+    """The distroless uv stand-in: `/uv` and `/uvx` from uv's wheel for `arch` (default this
+    machine's), built for that platform under `name` (default the stand-in's own)."""
     ca = host_ca_bundle()
+    name = name or spec.name
     dockerfile = f"""\
 FROM scratch
 COPY uv uvx /
@@ -143,18 +146,21 @@ COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 ENTRYPOINT ["/uv"]
 """
-    recipe = f"{dockerfile}\nuv {spec.uv_version} {UV_RECIPE}\n{ca_recipe(ca)}"
+    wheel_arch = {"arm64": "aarch64", "amd64": "x86_64"}.get(arch, arch)
+    platform = f"linux/{arch}" if arch else ""
+    wheel = f"{spec.uv_version} {wheel_arch} " if arch else f"{spec.uv_version} "
+    recipe = f"{dockerfile}\nuv {wheel}{UV_RECIPE}\n{ca_recipe(ca)}"
 
     def build(digest: str) -> None:
-        files = {"ca-certificates.crt": ca, **uv_binaries(spec.uv_version)}
-        build_image(spec.name, dockerfile, files, digest)
+        files = {"ca-certificates.crt": ca, **uv_binaries(spec.uv_version, wheel_arch)}
+        build_image(name, dockerfile, files, digest, platform)
 
-    return ensure(spec.name, recipe, build)
+    return ensure(name, recipe, build)
 
 
 def _build_uv_python(spec: StandIn) -> str:
     python = _build_python(StandIn("python", suite=spec.suite, minor=spec.minor))
-    uv = _build_uv(StandIn("uv", uv_version=spec.uv_version))
+    uv = build_uv(StandIn("uv", uv_version=spec.uv_version))
     # As the real derived images (uv's build-docker workflow).
     dockerfile = f"""\
 FROM {python}
@@ -170,7 +176,7 @@ CMD ["/usr/local/bin/uv"]
 _BUILDERS = {
     "debian": build_debian,
     "python": _build_python,
-    "uv": _build_uv,
+    "uv": build_uv,
     "uv-python": _build_uv_python,
 }
 

@@ -100,22 +100,7 @@ CMD ["python3"]
 
 
 def _build_uv(spec: StandIn) -> str:
-    ca = host_ca_bundle()
-    dockerfile = f"""\
-FROM scratch
-COPY uv uvx /
-COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
-ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
-ENTRYPOINT ["/uv"]
-"""
-    recipe = f"{dockerfile}\nuv {spec.uv_version} aarch64 {base_images.UV_RECIPE}\n{ca_recipe(ca)}"
-    name = _name(spec)
-
-    def build(digest: str) -> None:
-        files = {"ca-certificates.crt": ca, **base_images.uv_binaries(spec.uv_version, "aarch64")}
-        _build(name, dockerfile, files, digest)
-
-    return ensure(name, recipe, build)
+    return base_images.build_uv(spec, arch=ARCH, name=_name(spec))
 
 
 _BUILDERS = {"python": _build_python, "uv": _build_uv}
