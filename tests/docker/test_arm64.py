@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import signal
-from pathlib import Path
 
 import pytest
 
 from tests.support import foreign_bases
-from tests.support.base_images import ensure_local_image
 from tests.support.builds import docker_build
-from tests.support.containers import poll, run_in_image, wait_healthy
+from tests.support.containers import run_in_image, wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker, inspect
 from tests.support.image_refs import image_refs
@@ -108,47 +106,3 @@ def test_arm64_service_serves_or_exits_0_and_stops_on_sigterm(
     assert not state["OOMKilled"]
     assert "Shutting down" in output
     assert "Finished server process" in output
-
-
-#: Runs as PID 1: raises SIGTERM at itself with its default action, as uvicorn does at the end
-#: of a signalled shutdown, and says whether it survived.
-SELF_SIGNAL = """
-import signal
-print("raising", flush=True)
-signal.raise_signal(signal.SIGTERM)
-print("survived", flush=True)
-"""
-
-
-@pytest.mark.parametrize("variant", [VARIANTS_BY_ID["defaults"].param()])
-def test_qemu_user_as_pid_1_never_completes_a_default_signal_action(
-    arm64_image: str, variant, render, docker_session: DockerSession
-) -> None:
-    """Why the test above runs the emulated service under an init: a reproduction of the
-    qemu-user defect (Debian 12's qemu-user-static 7.2) with nothing of the service in it.
-
-    A PID 1 survives a default-action signal it sends itself: the kernel never delivers it
-    (natively: "survived", exit 0). qemu-user emulates a fatal default action by resetting the
-    host handler, kill()ing itself and sigsuspend()ing until it dies (linux-user/signal.c,
-    dump_core_and_abort); as PID 1 the kernel drops that kill too, so it waits in sigsuspend
-    forever, and only SIGKILL ends it. If this test fails, qemu has changed: check whether the
-    emulated service still needs --init."""
-    # The same Python natively: the amd64 stand-in of the image's base.
-    base = image_refs(render(variant).read("Dockerfile"))["PYTHON_IMAGE"]
-    native_image = ensure_local_image(base)
-    native = docker("run", "--rm", native_image, "python", "-c", SELF_SIGNAL, check=False)
-    assert (native.returncode, native.stdout.split()) == (0, ["raising", "survived"]), native
-    emulated = docker_session.start(
-        "--platform", PLATFORM, arm64_image, "python", "-c", SELF_SIGNAL
-    )
-    host_pid = inspect(emulated, "{{json .State.Pid}}")
-    poll(
-        lambda: "raising" in docker("logs", emulated).stdout
-        and Path(f"/proc/{host_pid}/wchan").read_text().startswith("sigsuspend"),
-        timeout=120, what="the emulated PID 1 waiting in sigsuspend after raising SIGTERM",
-    )  # fmt: skip
-    state = inspect(emulated, "{{json .State}}")
-    assert state["Running"], state
-    assert "survived" not in docker("logs", emulated).stdout
-    # The emulator itself, not the Python it runs, is PID 1 in the container.
-    assert "qemu" in Path(f"/proc/{host_pid}/cmdline").read_text()

@@ -84,8 +84,14 @@ def test_default_service_builds_and_runs_with_podman(
     init.write_text(init.read_text() + "EDITED = 'podman'\n")
     rebuilt = podman(*build).stdout
     # The dependency step (bind-mounted lock, cache mount) is reused after a source edit.
-    deps_step = rebuilt.split("uv sync --locked --no-install-project", 1)[1][:400]
+    deps_step = rebuilt.split("uv sync --locked --no-install-project", 1)[1].split("STEP ", 1)[0]
     assert "Using cache" in deps_step, rebuilt[-3000:]
+    # ...and the edit reaches the image.
+    package = init.parent.name
+    edited = podman(
+        "run", "--rm", *ULIMITS, "svc", "python", "-c", f"import {package}; print({package}.EDITED)"
+    )
+    assert edited.stdout.strip() == "podman", rebuilt[-3000:]
 
     port = free_port()
     podman(
