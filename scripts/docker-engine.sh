@@ -198,6 +198,15 @@ link_cli_plugins() {
 start_daemon() {
     command -v dockerd >/dev/null 2>&1 || die "dockerd not found after installation"
     say "starting dockerd (log: $LOG_FILE, pid file: $PID_FILE)"
+    # A daemon killed without its shutdown (a machine stopped mid-run) leaves its own pid file;
+    # dockerd refuses to start while that pid names a live process, even a zombie or another.
+    local stale
+    stale=$(cat /var/run/docker.pid 2>/dev/null || true)
+    if [ -n "$stale" ] && ! grep -qs '^dockerd$' "/proc/$stale/comm"; then
+        as_root rm -f /var/run/docker.pid
+    elif [ -n "$stale" ] && grep -qs '^State:.*zombie' "/proc/$stale/status"; then
+        as_root rm -f /var/run/docker.pid
+    fi
     : >"$LOG_FILE"
     nohup dockerd >>"$LOG_FILE" 2>&1 </dev/null &
     local pid=$!
