@@ -25,6 +25,7 @@ from tests.support.lock_in_image import lock_in_image
 from tests.support.platform_registry import STORAGE
 from tests.support.python_mirror import PythonMirror
 from tests.support.registry import LocalRegistry, RegistryUnavailable
+from tests.support.release_engine import ReleaseEngine
 from tests.support.rendering import RenderedProject
 from tests.support.variants import VARIANTS_BY_ID, Variant
 
@@ -158,3 +159,16 @@ def ca_project_and_bases(render) -> tuple[RenderedProject, dict[str, str]]:
     except Unbuildable as exc:
         skip_or_fail(f"local base images: {exc}")
     return project, contexts
+
+
+@pytest.fixture(scope="session")
+def release_engine(docker_engine) -> Iterator[ReleaseEngine]:
+    """A private dockerd with the containerd image store, for multi-platform release pushes."""
+    try:
+        engine = ReleaseEngine.start()
+    except Unbuildable as exc:
+        skip_or_fail(str(exc))
+    try:
+        yield engine
+    finally:
+        engine.stop()

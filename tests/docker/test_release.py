@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +24,11 @@ import pytest
 from tests.support import foreign_bases
 from tests.support.base_images import ensure_local_image
 from tests.support.build_lock import build_lock
-from tests.support.ci import skip_or_fail
 from tests.support.commands import run
 from tests.support.containers import http_get_json, image_paths, poll, wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker
-from tests.support.image_refs import Unbuildable, image_refs
+from tests.support.image_refs import image_refs
 from tests.support.ports import free_port
 from tests.support.registry import LocalRegistry
 from tests.support.release_engine import ReleaseEngine
@@ -71,18 +69,6 @@ def registry_get(host: str, path: str, accept: str = INDEX_TYPES) -> bytes:
     request = urllib.request.Request(f"http://{host}/v2/{path}", headers={"Accept": accept})
     with _OPENER.open(request, timeout=30) as response:
         return response.read()
-
-
-@pytest.fixture(scope="session")
-def release_engine(docker_engine) -> Iterator[ReleaseEngine]:
-    try:
-        engine = ReleaseEngine.start()
-    except Unbuildable as exc:
-        skip_or_fail(str(exc))
-    try:
-        yield engine
-    finally:
-        engine.stop()
 
 
 _RELEASES: dict[str, Release] = {}
