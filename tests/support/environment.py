@@ -8,7 +8,9 @@ change goes to that copy as well.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from plumbum import local
 from tests.support.host_pythons import pyenv_bin_dirs
 
 ISOLATION_DIR = Path(tempfile.mkdtemp(prefix="copier-uv-docker-env-"))
+# Each process (the controller, every xdist worker, the benchmark) removes its own at exit.
+atexit.register(shutil.rmtree, ISOLATION_DIR, ignore_errors=True)
 
 
 def export(name: str, value: str) -> None:
