@@ -1,29 +1,25 @@
-"""Podman tier: the default service, as rendered, builds with Podman (its cache and bind
-mounts honoured), becomes healthy, runs non-root and stops on SIGTERM.
+"""Podman tier: the default service, as rendered, builds with rootless Podman (its cache and
+bind mounts honoured), becomes healthy, runs non-root and stops on SIGTERM.
 
-Podman runs as root here, in a store of the test's own (--root/--runroot under tmp_path), with
-runc (crun 1.8 refuses these machines' hybrid cgroups) and explicit ulimits (the machines refuse
-Podman's default raised rlimits). The local base stand-ins go from Docker into that store
+Podman runs as an unprivileged user with subordinate IDs (tests/support/podman_engine.py), in a
+store of the test's own. The local base stand-ins go from Docker into that store
 (`docker save | podman load`) and are tagged there under the public references."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import tempfile
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from tests.support.ci import skip_or_fail
 from tests.support.containers import http_get_json, poll
+from tests.support.podman_engine import ULIMITS, Podman, rootless_problem
 from tests.support.ports import free_port
 from tests.support.rendering import RenderedProject, copy_rendered
 from tests.support.variants import VARIANTS_BY_ID
 
 pytestmark = pytest.mark.parametrize("variant", [VARIANTS_BY_ID["defaults"].param()])
-
-ULIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
 
 
 def canonical(ref: str) -> str:
@@ -36,37 +32,20 @@ def canonical(ref: str) -> str:
     return f"docker.io/{ref}"
 
 
-class Podman:
-    def __init__(self, root: Path) -> None:
-        self.flags = [
-            "--root", str(root / "root"), "--runroot", str(root / "run"),
-            "--events-backend", "file", "--cgroup-manager", "cgroupfs", "--runtime", "runc",
-        ]  # fmt: skip
-
-    def __call__(self, *args: str, timeout: float = 600, check: bool = True, **kw):
-        result = subprocess.run(
-            ["podman", *self.flags, *args], capture_output=True, text=True, timeout=timeout, **kw
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"podman {' '.join(args)}: {result.stderr[-3000:]}")
-        return result
-
-
 @pytest.fixture
-def podman(tmp_path: Path):
-    if shutil.which("podman") is None:
-        skip_or_fail("podman is not installed (run scripts/podman.sh)")
-    # Podman refuses a runroot path over 50 characters: a short directory of the test's own.
-    root = Path(tempfile.mkdtemp(prefix="cuvd-pm-", dir="/tmp"))
-    engine = Podman(root)
-    yield engine
-    engine("rm", "--all", "--force", check=False)
-    engine("system", "reset", "--force", check=False)
-    shutil.rmtree(root, ignore_errors=True)
+def podman() -> Iterator[Podman]:
+    problem = rootless_problem()
+    if problem:
+        skip_or_fail(problem)
+    engine = Podman()
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 def test_default_service_builds_and_runs_with_podman(
-    project_and_bases: tuple[RenderedProject, dict[str, str]], podman: Podman, tmp_path: Path
+    project_and_bases: tuple[RenderedProject, dict[str, str]], podman: Podman
 ) -> None:
     rendered, contexts = project_and_bases
     for ref, ctx in contexts.items():
@@ -77,11 +56,13 @@ def test_default_service_builds_and_runs_with_podman(
         podman("tag", local, canonical(ref))
     assert contexts
 
-    project = copy_rendered(rendered.path, tmp_path / "project")
+    project = copy_rendered(rendered.path, podman.work / "project")
+    podman.give(project)
     build = ["build", "--format", "docker", "--pull=never", "--tag", "svc", str(project)]
     podman(*build)
     (init,) = (project / "src").glob("*/__init__.py")
     init.write_text(init.read_text() + "EDITED = 'podman'\n")
+    podman.give(init)
     rebuilt = podman(*build).stdout
     # The dependency step (bind-mounted lock, cache mount) is reused after a source edit.
     deps_step = rebuilt.split("uv sync --locked --no-install-project", 1)[1].split("STEP ", 1)[0]
@@ -102,6 +83,10 @@ def test_default_service_builds_and_runs_with_podman(
     assert http_get_json(f"http://127.0.0.1:{port}/")["message"] == "Hello, world!"
     uid = podman("exec", "svc", "id", "-u").stdout.strip()
     assert uid not in {"", "0"}, uid
+    # Rootless: the container's processes belong to the user's subordinate IDs on the host.
+    top = podman("top", "svc", "huser").stdout.split()[1:]
+    assert top, top
+    assert not {"root", "0"} & set(top), top
     # SIGTERM first; a SIGKILL after the grace period would leave exit code 137.
     podman("stop", "--time", "60", "svc")
     assert podman("inspect", "--format", "{{.State.ExitCode}}", "svc").stdout.strip() == "0"
