@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     started = time.perf_counter()
     load_start = load_average()
+    facts = machine() | toolchain()  # now: a shared engine may be down at the end
     run_id = uuid.uuid4().hex[:8]
     results: dict[str, Any] = {}
     skipped: dict[str, str] = {}
@@ -240,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "uv run python -m benchmarks.arm64"
     report = {
         "command": " ".join([command, *(sys.argv[1:] if argv is None else argv)]),
-        "machine": machine() | toolchain(),
+        "machine": facts,
         "load": {"start": load_start, "end": load_average()},
         "repeat": args.repeat,
         "run_id": run_id,
