@@ -48,6 +48,7 @@ class Image:
     build_args: dict[str, str]
     base_image: str  # the local stand-in the final stage starts from
     command: list[str]  # appended to `docker run IMAGE`
+    options: list[str] = field(default_factory=list)  # more `docker build` options
     built_ids: set[str] = field(default_factory=set)
 
     def build(self, context: Path, *, no_cache: bool, log_dir: Path, name: str) -> float:
@@ -57,6 +58,7 @@ class Image:
         options += ["--no-cache"] if no_cache else []
         for key, value in self.build_args.items():
             options += ["--build-arg", f"{key}={value}"]
+        options += self.options
         with build_lock():
             start = time.perf_counter()
             result = docker_build(

@@ -39,8 +39,9 @@ def naive_refs(variant: Variant) -> dict[str, str]:
     }
 
 
-def plan(variant: Variant, scratch: Path) -> Plan:
-    """What to build for `variant`, or Unbuildable with the reason this machine cannot."""
+def base_images(variant: Variant, scratch: Path) -> tuple[dict[str, str], str]:
+    """The rendered Dockerfile's base images (ARG -> public ref) and the ARG its final stage
+    starts from, or Unbuildable with the reason this machine cannot build `variant`."""
     dst = scratch / f"plan-{variant.id}"
     render(variant, dst, tasks=False)
     try:
@@ -50,8 +51,12 @@ def plan(variant: Variant, scratch: Path) -> Plan:
     reason = unbuildable_reason(variant, dockerfile)
     if reason:
         raise Unbuildable(reason)
-    images = image_refs(dockerfile)
-    base_arg = final_base_arg(dockerfile)
+    return image_refs(dockerfile), final_base_arg(dockerfile)
+
+
+def plan(variant: Variant, scratch: Path) -> Plan:
+    """What to build for `variant`, or Unbuildable with the reason this machine cannot."""
+    images, base_arg = base_images(variant, scratch)
     contexts = build_contexts(images.values())
     refs = naive_refs(variant)
     naive_contexts = build_contexts(refs.values())

@@ -8,30 +8,32 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import log
-from benchmarks.naive import Plan
-from benchmarks.variant import bench_variant
 from tests.support.engine import engine_answers, wait_for_engine
 
 ENGINE_WAIT_S = 300
 
+#: measure(work directory, run id) -> the variant's results.
+Measure = Callable[[Path, str], dict[str, Any]]
+
 
 def measure_with_recovery(
-    p: Plan, repeat: int, scratch: Path, run_id: str, failed: dict[str, str]
+    variant_id: str, measure: Measure, scratch: Path, run_id: str, failed: dict[str, str]
 ) -> dict[str, Any] | None:
     """The variant's results, or None with the reason in `failed[variant id]`."""
     for attempt in (1, 2):
-        work = scratch / f"{p.variant.id}-{attempt}"
+        work = scratch / f"{variant_id}-{attempt}"
         try:
-            results = bench_variant(p, repeat, work, f"{run_id}.{attempt}")
-            failed.pop(p.variant.id, None)
+            results = measure(work, f"{run_id}.{attempt}")
+            failed.pop(variant_id, None)
             return results
         except (RuntimeError, AssertionError, OSError, subprocess.TimeoutExpired) as exc:
-            failed[p.variant.id] = str(exc).splitlines()[0] if str(exc) else repr(exc)
-            log(f"{p.variant.id}: FAILED (attempt {attempt}): {exc}")
+            failed[variant_id] = str(exc).splitlines()[0] if str(exc) else repr(exc)
+            log(f"{variant_id}: FAILED (attempt {attempt}): {exc}")
             if attempt == 2 or engine_answers() or not wait_for_engine(ENGINE_WAIT_S, log):
                 return None
         finally:

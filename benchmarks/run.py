@@ -37,7 +37,7 @@ from benchmarks.measure import log
 from benchmarks.naive import plan
 from benchmarks.recovery import measure_with_recovery
 from benchmarks.report import checks, machine, markdown
-from benchmarks.variant import IMAGE_PREFIX
+from benchmarks.variant import IMAGE_PREFIX, bench_variant
 from tests.support import environment
 from tests.support.image_refs import Unbuildable
 from tests.support.variants import VARIANTS, VARIANTS_BY_ID
@@ -103,7 +103,13 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{variant.id}: skipped: {exc}")
         log(f"measuring {', '.join(p.variant.id for p in plans)} ({args.repeat} repetitions)")
         for p in plans:
-            measured = measure_with_recovery(p, args.repeat, scratch, run_id, failed)
+            measured = measure_with_recovery(
+                p.variant.id,
+                lambda work, rid, p=p: bench_variant(p, args.repeat, work, rid),
+                scratch,
+                run_id,
+                failed,
+            )
             if measured is not None:
                 results[p.variant.id] = measured
     report = {
