@@ -35,9 +35,12 @@ import platform
 import tarfile
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.support import relocatable_python
+from tests.support import foreign_bases, relocatable_python
+from tests.support.image_refs import DEBIAN_PYTHON
+from tests.support.local_images import image_id
 
 __all__ = ["PythonMirror"]
 
@@ -48,23 +51,46 @@ BUILD = "20990101"
 MIRROR_PATH = "/pbs"
 JSON_PATH = "/download-metadata.json"
 CACHE_DIR = Path("/var/tmp")
+#: Architectures (python-build-standalone's names) with a Debian root filesystem here.
+FOREIGN_ARCHES = {"aarch64"}
 
 
-def _archive(minor: str) -> tuple[Path, str]:
-    """(install_only-shaped archive of pyenv's CPython `minor`, its version), cached on disk."""
-    prefix = relocatable_python.pyenv_prefix(minor)
-    identity = relocatable_python.tree_identity(prefix)
-    key = hashlib.sha256(f"v1 {identity}".encode()).hexdigest()[:16]
-    version = identity.split()[1]
-    cached = CACHE_DIR / f"{PREFIX}-pbs-{version}-{key}.tar.gz"
-    if cached.is_file():
-        return cached, version
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-pbs-", dir=CACHE_DIR) as tmp:
+def _archive(minor: str, arch: str) -> tuple[Path, str]:
+    """(install_only-shaped archive of CPython `minor` for `arch`, its version), cached on disk:
+    this machine's pyenv build for its own architecture, Debian's python3 package of the
+    foreign root filesystem (tests/support/foreign_bases.py) for another."""
+    if arch == platform.machine():
+        source = relocatable_python.pyenv_interpreter(minor)
+        return _cached(f"v1 {source.identity}", source.version, lambda _: source)
+    suite = {python: suite for suite, python in DEBIAN_PYTHON.items()}.get(minor)
+    if suite is None or arch not in FOREIGN_ARCHES:
+        raise relocatable_python.Unavailable(
+            f"no {arch} CPython {minor} here: Debian packages {', '.join(DEBIAN_PYTHON.values())}"
+        )
+    image = foreign_bases.python_rootfs(suite)
+    identity = f"debian {image} {image_id(image)} python{minor} {arch}"
+    return _cached(
+        f"v1 {identity}",
+        None,
+        lambda tmp: relocatable_python.debian_interpreter(image, arch, minor, tmp / "root"),
+    )
+
+
+def _cached(
+    key_text: str, version: str | None, source: Callable[[Path], relocatable_python.Interpreter]
+) -> tuple[Path, str]:
+    """The archive cached under `key_text`'s hash, made from `source(scratch dir)` if missing."""
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
+    head = f"{PREFIX}-pbs-"
+    for cached in CACHE_DIR.glob(f"{head}{version or '*'}-{key}.tar.gz"):
+        return cached, cached.name[len(head) : -len(f"-{key}.tar.gz")]
+    with tempfile.TemporaryDirectory(prefix=head, dir=CACHE_DIR) as tmp:
         tree = Path(tmp) / "python"
-        relocatable_python.relocatable_tree(prefix, tree)
+        version = relocatable_python.relocatable_tree(source(Path(tmp)), tree)
         partial = Path(tmp) / "archive.tar.gz"
         with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
             tar.add(tree, arcname="python")
+        cached = CACHE_DIR / f"{head}{version}-{key}.tar.gz"
         partial.replace(cached)
     return cached, version
 
@@ -102,10 +128,12 @@ class PythonMirror:
         self._thread.start()
 
     @classmethod
-    def start(cls, minor: str) -> PythonMirror:
-        archive, version = _archive(minor)
+    def start(cls, minor: str, arch: str = "") -> PythonMirror:
+        """A mirror of CPython `minor` for `arch` (python-build-standalone's machine name,
+        default this machine's)."""
+        arch = arch or platform.machine()
+        archive, version = _archive(minor, arch)
         data = archive.read_bytes()
-        arch = platform.machine()
         major, minor_number, patch = (int(part) for part in version.split("."))
         name = f"cpython-{version}%2B{BUILD}-{arch}-unknown-linux-gnu-install_only.tar.gz"
         downloads = {
