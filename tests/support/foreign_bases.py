@@ -6,6 +6,14 @@ binfmt_misc by ``scripts/emulation.sh``) with Debian's own arm64 ``python3``, uv
 wheel from the package index, and this machine's CA bundle. Python is installed by
 debootstrap itself (``--include``), so building the stand-in needs no emulated step.
 
+One arm64 debootstrap per suite serves three stand-ins: ``python:3.X-slim-<suite>`` (the root
+plus the CA), ``debian:<suite>-slim`` (the root less the packages its python3 brought, removed
+by dpkg in one emulated step of a few seconds, since a cold arm64 debootstrap takes minutes),
+and the aarch64 Python of the standalone layout's mirror (python_mirror.py). The debian
+stand-in differs from the official image as the amd64 one does (a debootstrap minbase, not
+Docker's debuerreotype build); what it keeps is what matters for the standalone layout: no
+Python at all, so the image's Python can only be the managed one in /python.
+
 The engine's classic image store keeps one platform per tag, so the arm64 stand-ins have
 names of their own (``<amd64 name>-arm64``); a build gets both platforms under one reference
 from platform_registry.py.

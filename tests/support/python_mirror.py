@@ -16,12 +16,40 @@ own mirror with two build arguments the template forwards to that step:
   checks the archive's sha256 against it.
 
 This mirror serves both: one archive shaped like python-build-standalone's ``install_only``
-archive (``python/bin``, ``python/lib``, ``python/include``) made from this machine's pyenv
-build of the variant's Python (tests/support/relocatable_python.py, so it runs on a
-plain ``debian:*-slim``), and a downloads list naming it by its canonical GitHub URL, so the
-mirror rewrite is what brings the build here. ``requests`` records every path asked for.
+archive (``python/bin``, ``python/lib``, ``python/include``), made self-contained by
+tests/support/relocatable_python.py so it runs on a plain ``debian:*-slim``, and a downloads
+list naming it by its canonical GitHub URL, so the mirror rewrite is what brings the build
+here. ``requests`` records every path asked for. The archive is made from:
 
-API: ``with PythonMirror.start(minor) as mirror:`` then ``mirror.build_args()`` (the two
+* for this machine's architecture (x86_64), its pyenv build of the variant's Python;
+* for ``aarch64`` (arm64 builds), Debian's own arm64 ``python3.X`` package, read from the arm64
+  root filesystem the arm64 stand-ins are made of (tests/support/foreign_bases.py), so only the
+  Python Debian packages there exists for arm64: 3.13 (trixie) and 3.11 (bookworm). Its
+  downloads-list key and file name carry the aarch64 triple
+  (``cpython-3.13.5-linux-aarch64-gnu``, ``...-aarch64-unknown-linux-gnu-install_only.tar.gz``).
+
+How the aarch64 archive differs from python-build-standalone's, and whether that matters:
+
+Matters not (the test proves the standalone layout installs the target's Python from the
+mirror, builds a venv on it and ships both for arm64):
+  * Debian's build, not python-build-standalone's: one static interpreter binary (no
+    ``libpython3.X.so``), Debian's patch release and patches (e.g. ``site`` looks for
+    ``dist-packages`` outside a venv; a venv's ``site-packages`` is as usual). uv only runs the
+    interpreter, queries it and makes a venv, which work the same.
+  * No headers (``python/include``): the arm64 root has no libpython3.X-dev. Only a dependency
+    compiled from source needs them; the variant tested has none.
+  * Its extension modules find libssl, libffi, libsqlite3, ... bundled in ``python/lib`` by a
+    ``$ORIGIN`` RUNPATH (as the pyenv archive does), where python-build-standalone links most of
+    them statically. Either way the archive needs only glibc from the base image.
+  * No ``sitecustomize.py`` (Debian's is a link to /etc), tkinter, IDLE, test suite or pip.
+  * The archive is made from Debian's arm64 files read on this amd64 machine: nothing in it ran
+    before the build, so an archive of the wrong machine would fail the test's ELF check, not
+    pass unseen (an x86_64 interpreter would run in the arm64 image, natively, on this host).
+Would matter, and is therefore kept like python-build-standalone's: the ``python/bin/python3.X``
+and ``python/lib/python3.X`` layout uv installs and links the venv to, the aarch64 triple in the
+key and file name (uv picks a download by the platform it runs on), and the sha256 in the list.
+
+API: ``with PythonMirror.start(minor, arch="") as mirror:`` then ``mirror.build_args()`` (the two
 ``--build-arg`` values), ``mirror.requests``, ``mirror.archive_path`` (the path uv must ask
 for), ``mirror.version``. Builds reach it with ``docker build --network host``.
 """
