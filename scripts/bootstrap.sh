@@ -35,10 +35,10 @@ fi
 bash scripts/docker-engine.sh up
 
 # The Docker tier starts its own registry on 127.0.0.1 (docker-registry, CNCF Distribution),
-# bundles libraries into a test Python archive (patchelf), and signs and verifies pushed images
+# bundles libraries into a test Python archive (patchelf; readelf from binutils reads a foreign ELF), and signs and verifies pushed images
 # with cosign: bookworm has none, trixie's (a static Go binary) installs alone from the trixie
 # source docker-engine.sh pinned at 100.
-bash scripts/apt-install.sh docker-registry patchelf
+bash scripts/apt-install.sh docker-registry patchelf binutils
 bash scripts/apt-install.sh -t trixie cosign
 
 # arm64 builds under emulation and the Podman tier.

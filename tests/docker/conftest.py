@@ -130,14 +130,15 @@ def docker_project(request, render, variant: Variant) -> DockerProject:
 
 
 @pytest.fixture(scope="session")
-def python_mirrors() -> Iterator[Callable[[str], PythonMirror]]:
-    """mirror(minor) -> a started PythonMirror for CPython `minor`, one per minor and session."""
-    started: dict[str, PythonMirror] = {}
+def python_mirrors() -> Iterator[Callable[..., PythonMirror]]:
+    """mirror(minor, arch="") -> a started PythonMirror for CPython `minor` on `arch` (default
+    this machine's), one per minor, architecture and session."""
+    started: dict[tuple[str, str], PythonMirror] = {}
 
-    def mirror(minor: str) -> PythonMirror:
-        if minor not in started:
-            started[minor] = PythonMirror.start(minor)
-        return started[minor]
+    def mirror(minor: str, arch: str = "") -> PythonMirror:
+        if (minor, arch) not in started:
+            started[minor, arch] = PythonMirror.start(minor, arch)
+        return started[minor, arch]
 
     try:
         yield mirror

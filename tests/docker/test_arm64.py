@@ -5,12 +5,11 @@ it is an arm64 image whose venv holds aarch64 extension modules only, runs non-r
 
 from __future__ import annotations
 
-import json
 import signal
 
 import pytest
 
-from tests.support import foreign_bases
+from tests.support import arm64_probe, foreign_bases
 from tests.support.builds import docker_build
 from tests.support.containers import run_in_image, wait_healthy
 from tests.support.docker_project import DockerSession
@@ -26,19 +25,6 @@ ARM64_VARIANTS = pytest.mark.parametrize(
 )
 
 PLATFORM = foreign_bases.PLATFORM
-#: ELF e_machine of AArch64.
-EM_AARCH64 = 183
-#: Runs inside the image: every extension module in the venv with its ELF e_machine.
-ELF_PROBE = """
-import json, pathlib, platform, sys
-found = {}
-for path in pathlib.Path("/app/.venv").rglob("*.so*"):
-    head = path.read_bytes()[:20]
-    assert head[:4] == b"\\x7fELF", path
-    found[str(path)] = int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
-print(json.dumps({"machine": platform.machine(), "uid": __import__("os").getuid(),
-                  "executable": sys.executable, "modules": found}))
-"""
 
 
 @pytest.fixture
@@ -65,19 +51,14 @@ def test_arm64_image_holds_aarch64_code_only_and_runs_non_root(arm64_image: str,
     assert inspect(arm64_image, "{{json .Architecture}}") == "arm64"
     uname = run_in_image(arm64_image, "-m", entrypoint="uname", options=["--platform", PLATFORM])
     assert uname.stdout.strip() == "aarch64", uname.stderr
-    probe = run_in_image(
-        arm64_image, "-c", ELF_PROBE, entrypoint="python", options=["--platform", PLATFORM]
-    )
-    assert probe.returncode == 0, probe.stderr
-    facts = json.loads(probe.stdout)
+    facts = arm64_probe.probe(arm64_image, ["/app/.venv"])
     assert facts["machine"] == "aarch64"
     assert facts["uid"] != 0
     # The venv's interpreter is the base image's own, at the same path on both platforms.
     assert facts["executable"].startswith("/app/.venv/bin/python"), facts
-    not_arm = {path: machine for path, machine in facts["modules"].items() if machine != EM_AARCH64}
-    assert not not_arm, not_arm
+    assert not arm64_probe.not_aarch64(facts), arm64_probe.not_aarch64(facts)
     if variant.answer("service_kind") == "web":  # pydantic-core, at least, is compiled
-        assert facts["modules"], "the web service's venv holds no extension module"
+        assert facts["elf"], "the web service's venv holds no extension module"
 
 
 @ARM64_VARIANTS

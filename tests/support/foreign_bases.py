@@ -6,6 +6,14 @@ binfmt_misc by ``scripts/emulation.sh``) with Debian's own arm64 ``python3``, uv
 wheel from the package index, and this machine's CA bundle. Python is installed by
 debootstrap itself (``--include``), so building the stand-in needs no emulated step.
 
+One arm64 debootstrap per suite serves three stand-ins: ``python:3.X-slim-<suite>`` (the root
+plus the CA), ``debian:<suite>-slim`` (the root less the packages its python3 brought, removed
+by dpkg in one emulated step of a few seconds, since a cold arm64 debootstrap takes minutes),
+and the aarch64 Python of the standalone layout's mirror (python_mirror.py). The debian
+stand-in differs from the official image as the amd64 one does (a debootstrap minbase, not
+Docker's debuerreotype build); what it keeps is what matters for the standalone layout: no
+Python at all, so the image's Python can only be the managed one in /python.
+
 The engine's classic image store keeps one platform per tag, so the arm64 stand-ins have
 names of their own (``<amd64 name>-arm64``); a build gets both platforms under one reference
 from platform_registry.py.
@@ -13,11 +21,15 @@ from platform_registry.py.
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
+import subprocess
+import tarfile
 from pathlib import Path
 
 from tests.support import base_images
-from tests.support.engine import engine_problem
+from tests.support.engine import docker, engine_problem
 from tests.support.image_refs import PREFIX, UV_VERSION, StandIn, Unbuildable, stand_in
 from tests.support.local_images import (
     IMAGE_CA_BUNDLE,
@@ -28,6 +40,7 @@ from tests.support.local_images import (
     image_id,
     import_rootfs,
 )
+from tests.support.local_images import rootfs as local_rootfs
 from tests.support.platform_registry import publish
 from tests.support.registry import LocalRegistry
 from tests.support.rootfs import debian_mirror
@@ -67,19 +80,75 @@ def _drop_externally_managed(root: Path) -> None:
         marker.unlink()
 
 
-def _build_python(spec: StandIn) -> str:
-    rootfs = f"{PREFIX}/rootfs:{spec.suite}-python-{ARCH}"
-    mirror = debian_mirror(spec.suite)
+def python_rootfs(suite: str) -> str:
+    """The arm64 root filesystem of `suite` with Debian's python3, debootstrapped once (the one
+    arm64 debootstrap per suite: the debian stand-in and the standalone layout's test Python
+    are made from it too)."""
+    rootfs = f"{PREFIX}/rootfs:{suite}-python-{ARCH}"
+    mirror = debian_mirror(suite)
     include = ",".join(PYTHON_PACKAGES)
-    ensure(
+    return ensure(
         rootfs,
-        f"rootfs debootstrap --variant=minbase --arch={ARCH} --include={include} "
-        f"{spec.suite} {mirror}",
+        f"rootfs debootstrap --variant=minbase --arch={ARCH} --include={include} {suite} {mirror}",
         lambda digest: import_rootfs(
-            rootfs, spec.suite, mirror, digest, PYTHON_PACKAGES, arch=ARCH,
+            rootfs, suite, mirror, digest, PYTHON_PACKAGES, arch=ARCH,
             tidy=_drop_externally_managed,
         ),
     )  # fmt: skip
+
+
+def installed_packages(image: str) -> set[str]:
+    """The packages dpkg lists as installed in `image`, read from a container that is created,
+    never started (so a foreign image's needs no emulation)."""
+    container = docker("create", image, "true").stdout.strip()
+    try:
+        copied = subprocess.run(
+            ["docker", "cp", f"{container}:/var/lib/dpkg/status", "-"],
+            capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+    finally:
+        docker("rm", "-f", container, check=False)
+    with tarfile.open(fileobj=io.BytesIO(copied.stdout)) as tar:
+        member = tar.extractfile("status")
+        status = member.read().decode() if member else ""
+    return {
+        stanza["Package"]
+        for stanza in (dict(re.findall(r"^(\S+): (.*)$", s, re.MULTILINE)) for s in
+                       status.split("\n\n"))
+        if stanza.get("Status") == "install ok installed"
+    }  # fmt: skip
+
+
+def _build_debian(spec: StandIn) -> str:
+    """``debian:<suite>-slim`` for arm64: the python root filesystem less what its python3
+    brought. Which packages those are is the difference from this machine's own minbase root
+    of the same suite (the package set of a minbase is the same on both architectures). dpkg
+    removes them, emulated: a few seconds, once per machine, and no second arm64 debootstrap."""
+    root = python_rootfs(spec.suite)
+    minbase = local_rootfs(spec.suite)
+    extra = sorted(installed_packages(root) - installed_packages(minbase))
+    ca = host_ca_bundle()
+    dockerfile = f"""\
+FROM {root}
+RUN dpkg --purge {" ".join(extra)} \\
+ && rm -rf /usr/lib/python3* /etc/python3* \\
+ && ! command -v python3
+COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
+COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
+ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+CMD ["bash"]
+"""
+    name = _name(spec)
+    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(root)}"
+    return ensure(
+        name,
+        recipe,
+        lambda digest: _build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
+    )
+
+
+def _build_python(spec: StandIn) -> str:
+    rootfs = python_rootfs(spec.suite)
     ca = host_ca_bundle()
     # COPY and ENV only: nothing runs emulated.
     dockerfile = f"""\
@@ -103,12 +172,12 @@ def _build_uv(spec: StandIn) -> str:
     return base_images.build_uv(spec, arch=ARCH, name=_name(spec))
 
 
-_BUILDERS = {"python": _build_python, "uv": _build_uv}
+_BUILDERS = {"debian": _build_debian, "python": _build_python, "uv": _build_uv}
 
 
 def ensure_local_image(public_ref: str, *, uv_version: str = UV_VERSION) -> str:
     """The local arm64 stand-in for `public_ref`, built when missing (Unbuildable if it cannot
-    be made here: only the python and distroless uv images have arm64 stand-ins)."""
+    be made here: only the debian, python and distroless uv images have arm64 stand-ins)."""
     spec = stand_in(public_ref, uv_version)
     if spec.kind not in _BUILDERS:
         raise Unbuildable(f"{public_ref}: no {ARCH} stand-in is made for {spec.kind} images")

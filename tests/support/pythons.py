@@ -86,8 +86,7 @@ _CHECK_IMPORTS = (
 
 def _from_pyenv(spec: StandIn) -> str:
     try:
-        prefix = relocatable_python.pyenv_prefix(spec.minor)
-        identity = relocatable_python.tree_identity(prefix)
+        source = relocatable_python.pyenv_interpreter(spec.minor)
     except relocatable_python.Unavailable as exc:
         raise Unbuildable(str(exc)) from exc
     debian = build_debian(StandIn("debian", suite=spec.suite))
@@ -111,13 +110,13 @@ COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["python3"]
 """
-    recipe = f"{dockerfile}\npyenv {identity}\n{ca_recipe(ca)}\nparent {image_id(debian)}"
+    recipe = f"{dockerfile}\npyenv {source.identity}\n{ca_recipe(ca)}\nparent {image_id(debian)}"
 
     def build(digest: str) -> None:
         with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-py{minor}-") as tmp:
             tree = Path(tmp) / "python"
             try:
-                relocatable_python.relocatable_tree(prefix, tree)
+                relocatable_python.relocatable_tree(source, tree)
             except relocatable_python.Unavailable as exc:
                 raise Unbuildable(str(exc)) from exc
             _docker_build_with_tree(spec.name, dockerfile, tree, ca, digest)
