@@ -26,8 +26,7 @@ ARM64_VARIANTS = pytest.mark.parametrize(
 )
 
 PLATFORM = foreign_bases.PLATFORM
-#: ELF e_machine of AArch64.
-EM_AARCH64 = 183
+EM_AARCH64 = foreign_bases.EM_AARCH64
 #: Runs inside the image: every extension module in the venv with its ELF e_machine.
 ELF_PROBE = """
 import json, pathlib, platform, sys

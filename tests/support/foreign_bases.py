@@ -6,6 +6,20 @@ binfmt_misc by ``scripts/emulation.sh``) with Debian's own arm64 ``python3``, uv
 wheel from the package index, and this machine's CA bundle. Python is installed by
 debootstrap itself (``--include``), so building the stand-in needs no emulated step.
 
+The python stand-in and the official ``python:*-slim`` image it replaces differ: the official
+one is python.org's CPython built into /usr/local, its headers in /usr/local/include; the
+stand-in is Debian's ``python3`` in /usr/bin, and carries the headers the way base_images'
+amd64 stand-in does: ``usr/include`` of ``libpython3.X-dev`` (Python.h in
+/usr/include/python3.X, Debian's multiarch pyconfig.h in /usr/include/aarch64-linux-gnu),
+of the same version as the interpreter, taken on this machine from the arm64 .deb on the
+Debian mirror and added with ``ADD`` (nothing runs emulated, and the debootstrapped root
+filesystem is left as it is), not the package itself or its -dev dependencies. For the
+tests this does not matter: a source build finds the headers through the interpreter's own
+sysconfig either way, and needs a compiler the project lists (BUILD_PACKAGES) in both. The
+differences that remain are the path of the interpreter (the venv's is taken from the
+image either way) and sysconfig's compiler name (``aarch64-linux-gnu-gcc``, which Debian's
+``gcc`` package provides, against ``gcc``).
+
 The engine's classic image store keeps one platform per tag, so the arm64 stand-ins have
 names of their own (``<amd64 name>-arm64``); a build gets both platforms under one reference
 from platform_registry.py.
@@ -13,12 +27,26 @@ from platform_registry.py.
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
+import subprocess
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.support import base_images
-from tests.support.engine import engine_problem
-from tests.support.image_refs import PREFIX, UV_VERSION, StandIn, Unbuildable, stand_in
+from tests.support.engine import docker, engine_problem
+from tests.support.image_refs import (
+    PREFIX,
+    UV_VERSION,
+    BuildFailed,
+    StandIn,
+    Unbuildable,
+    stand_in,
+)
 from tests.support.local_images import (
     IMAGE_CA_BUNDLE,
     build_image,
@@ -36,6 +64,8 @@ ARCH = "arm64"
 PLATFORM = f"linux/{ARCH}"
 #: What the python stand-in adds to the minbase root filesystem, as base_images' python does.
 PYTHON_PACKAGES = ("python3", "python-is-python3", "netbase", "tzdata")
+#: ELF e_machine of AArch64, what an arm64 image's compiled code must be.
+EM_AARCH64 = 183
 #: binfmt_misc's entry for the arm64 emulator.
 BINFMT_ENTRY = Path("/proc/sys/fs/binfmt_misc/qemu-aarch64")
 
@@ -67,6 +97,59 @@ def _drop_externally_managed(root: Path) -> None:
         marker.unlink()
 
 
+def _installed(image: str, package: str) -> tuple[str, str]:
+    """(version, source package) of `package` as dpkg records it in `image`, read without
+    running the image (docker cp out of a created container)."""
+    container = docker("create", "--platform", PLATFORM, image).stdout.strip()
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-dpkg-") as tmp:
+            docker("cp", f"{container}:/var/lib/dpkg/status", tmp)
+            status = (Path(tmp) / "status").read_text()
+    finally:
+        docker("rm", container, check=False)
+    for stanza in status.split("\n\n"):
+        fields = dict(re.findall(r"^([\w-]+): (.*)$", stanza, re.MULTILINE))
+        if fields.get("Package") == package:
+            source = fields.get("Source", package).split()[0]
+            return fields["Version"], source
+    raise BuildFailed(f"{image} has no {package} installed")
+
+
+def _python_headers(rootfs: str, minor: str, mirror: str) -> bytes:
+    """A tar of usr/include of the arm64 libpython`minor`-dev matching the Python of `rootfs`,
+    as the amd64 python stand-in (base_images) extracts it, from the mirror's pool."""
+    version, source = _installed(rootfs, f"libpython{minor}-minimal")
+    pool = source[:4] if source.startswith("lib") else source[0]
+    deb = f"libpython{minor}-dev_{version.split(':')[-1]}_{ARCH}.deb"
+    url = f"{mirror.rstrip('/')}/pool/main/{pool}/{source}/{deb}"
+    try:
+        with urllib.request.urlopen(url, timeout=300) as response:
+            package = response.read()
+    except urllib.error.URLError as exc:
+        raise BuildFailed(
+            f"{url}: {exc} (the mirror may have moved past {rootfs}'s Python {version}: "
+            f"remove {rootfs} to debootstrap it again)"
+        ) from exc
+    with tempfile.NamedTemporaryFile(prefix=f"{PREFIX}-", suffix=".deb") as file:
+        file.write(package)
+        file.flush()
+        data = subprocess.run(
+            ["dpkg-deb", "--fsys-tarfile", file.name], capture_output=True, timeout=120, check=True
+        ).stdout
+    headers = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(data)) as deb_files,
+        tarfile.open(fileobj=headers, mode="w") as out,
+    ):
+        for member in deb_files:
+            if member.name.startswith("./usr/include/"):
+                out.addfile(member, deb_files.extractfile(member) if member.isfile() else None)
+        names = out.getnames()
+    if f"./usr/include/python{minor}/Python.h" not in names:
+        raise BuildFailed(f"{deb} has no usr/include/python{minor}/Python.h")
+    return headers.getvalue()
+
+
 def _build_python(spec: StandIn) -> str:
     rootfs = f"{PREFIX}/rootfs:{spec.suite}-python-{ARCH}"
     mirror = debian_mirror(spec.suite)
@@ -81,22 +164,29 @@ def _build_python(spec: StandIn) -> str:
         ),
     )  # fmt: skip
     ca = host_ca_bundle()
-    # COPY and ENV only: nothing runs emulated.
+    # COPY, ADD and ENV only: nothing runs emulated. ADD unpacks the headers' tar.
     dockerfile = f"""\
 FROM {rootfs}
 ENV LANG=C.UTF-8
+ADD python-headers.tar /
 COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["python3"]
 """
     name = _name(spec)
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(rootfs)}"
-    return ensure(
-        name,
-        recipe,
-        lambda digest: _build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    # The headers are the parent's own Python's version, so the parent's id names them too.
+    headers = f"headers usr/include of libpython{spec.python}-dev, the parent's version"
+    recipe = f"{dockerfile}\n{ca_recipe(ca)}\n{headers}\nparent {image_id(rootfs)}"
+
+    def build(digest: str) -> None:
+        files = {
+            "ca-certificates.crt": ca,
+            "python-headers.tar": _python_headers(rootfs, spec.python, mirror),
+        }
+        _build(name, dockerfile, files, digest)
+
+    return ensure(name, recipe, build)
 
 
 def _build_uv(spec: StandIn) -> str:
