@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.containers import image_paths, run_in_image, wait_healthy
+from tests.support.builds import failing_step_lines, failure_summary
+from tests.support.containers import (
+    compilers,
+    headers_beyond,
+    image_paths,
+    run_in_image,
+    wait_healthy,
+)
 from tests.support.docker_project import DockerProject
 from tests.support.engine import docker
 from tests.support.layers import layers
@@ -27,13 +34,6 @@ CLEAR_LINE = re.compile(
 MAX_FAILURE_LINES = 20
 
 pytestmark = pytest.mark.docker
-
-
-def failing_step_lines(output: str) -> list[str]:
-    """The lines the failing `deps` dependency step printed in a --progress=plain log."""
-    step = re.search(r"^#(\d+) \[deps \d+/\d+\] RUN", output, re.MULTILINE)
-    assert step, output[-3000:]
-    return re.findall(rf"^#{step[1]} \d+\.\d+ (.*)$", output, re.MULTILINE)
 
 
 @pytest.mark.parametrize(
@@ -50,11 +50,11 @@ def test_a_source_only_dependency_fails_clearly_then_builds_with_the_readme_list
     _, failed = docker_project.build(path=copy, name="no-lists", check=False)
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
-    printed = failing_step_lines(output)
+    printed = failing_step_lines(output, "deps")
     assert CLEAR_LINE.search(printed[-1]), printed[-5:]
     assert len(printed) <= MAX_FAILURE_LINES, f"{len(printed)} lines:\n" + "\n".join(printed)
     # The summary Docker prints last, which is what a user reads, ends with it too.
-    summary = output[output.rindex("------\n > [deps") :]
+    summary = failure_summary(output, "deps")
     assert CLEAR_LINE.search(summary), summary
 
     set_lists(copy, lines)
@@ -73,11 +73,8 @@ def test_a_source_only_dependency_fails_clearly_then_builds_with_the_readme_list
     paths = image_paths(image)
     base = image_paths(docker_project.base_image("PYTHON_IMAGE"))
     assert any(re.fullmatch(r"usr/lib/[^/]+/libpq\.so\.5(\.\d+)*", p) for p in paths)
-    compilers = {p for p in paths if re.fullmatch(r"usr/bin/(\S+-)?(gcc|cc|c\+\+|g\+\+)(-\d+)?", p)}
-    assert compilers == set()
-    assert not any(p.endswith("/cc1") for p in paths)
-    headers = {p for p in paths if p.startswith("usr/include/")}
-    assert headers <= {p for p in base if p.startswith("usr/include/")}, sorted(headers)[:20]
+    assert compilers(paths) == set()
+    assert headers_beyond(paths, base) == set()
     assert not any(
         p.startswith(("var/lib/apt/lists/", "var/cache/apt/archives/"))
         and p.endswith(("Packages", "Release", "InRelease", ".deb", ".lz4"))

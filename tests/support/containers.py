@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tarfile
 import time
@@ -80,3 +81,19 @@ def image_paths(image: str) -> set[str]:
     finally:
         docker("rm", "-f", container, check=False)
     return names
+
+
+#: A C compiler's driver or its back end, as a path in an image.
+COMPILER = re.compile(r"usr/bin/(\S+-)?(gcc|cc|c\+\+|g\+\+)(-\d+)?|\S+/cc1(plus)?")
+
+
+def compilers(paths: set[str]) -> set[str]:
+    """The compilers among an image's `paths` (image_paths)."""
+    return {path for path in paths if COMPILER.fullmatch(path)}
+
+
+def headers_beyond(paths: set[str], base: set[str]) -> set[str]:
+    """The C headers among `paths` that the base image's `base` paths do not hold."""
+    return {
+        path for path in paths - base if path.startswith(("usr/include/", "usr/local/include/"))
+    }

@@ -14,6 +14,20 @@ stand-in differs from the official image as the amd64 one does (a debootstrap mi
 Docker's debuerreotype build); what it keeps is what matters for the standalone layout: no
 Python at all, so the image's Python can only be the managed one in /python.
 
+The python stand-in and the official ``python:*-slim`` image it replaces differ: the official
+one is python.org's CPython built into /usr/local, its headers in /usr/local/include; the
+stand-in is Debian's ``python3`` in /usr/bin, and carries the headers the way base_images'
+amd64 stand-in does: ``usr/include`` of ``libpython3.X-dev`` (Python.h in
+/usr/include/python3.X, Debian's multiarch pyconfig.h in /usr/include/aarch64-linux-gnu),
+of the same version as the interpreter, taken on this machine from the arm64 .deb on the
+Debian mirror and added with ``ADD`` (nothing runs emulated, and the debootstrapped root
+filesystem is left as it is), not the package itself or its -dev dependencies. For the
+tests this does not matter: a source build finds the headers through the interpreter's own
+sysconfig either way, and needs a compiler the project lists (BUILD_PACKAGES) in both. The
+differences that remain are the path of the interpreter (the venv's is taken from the
+image either way) and sysconfig's compiler name (``aarch64-linux-gnu-gcc``, which Debian's
+``gcc`` package provides, against ``gcc``).
+
 The engine's classic image store keeps one platform per tag, so the arm64 stand-ins have
 names of their own (``<amd64 name>-arm64``); a build gets both platforms under one reference
 from platform_registry.py.
@@ -26,11 +40,14 @@ import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.support import base_images
 from tests.support.engine import docker, engine_problem
-from tests.support.image_refs import PREFIX, UV_VERSION, StandIn, Unbuildable, stand_in
+from tests.support.image_refs import PREFIX, UV_VERSION, BuildFailed, StandIn, Unbuildable, stand_in
 from tests.support.local_images import (
     IMAGE_CA_BUNDLE,
     build_image,
@@ -97,8 +114,8 @@ def python_rootfs(suite: str) -> str:
     )  # fmt: skip
 
 
-def installed_packages(image: str) -> set[str]:
-    """The packages dpkg lists as installed in `image`, read from a container that is created,
+def dpkg_status(image: str) -> list[dict[str, str]]:
+    """The stanzas of dpkg's status file in `image`, read from a container that is created,
     never started (so a foreign image's needs no emulation)."""
     container = docker("create", image, "true").stdout.strip()
     try:
@@ -111,12 +128,59 @@ def installed_packages(image: str) -> set[str]:
     with tarfile.open(fileobj=io.BytesIO(copied.stdout)) as tar:
         member = tar.extractfile("status")
         status = member.read().decode() if member else ""
+    return [dict(re.findall(r"^(\S+): (.*)$", s, re.MULTILINE)) for s in status.split("\n\n")]
+
+
+def installed_packages(image: str) -> set[str]:
+    """The packages dpkg lists as installed in `image`."""
     return {
         stanza["Package"]
-        for stanza in (dict(re.findall(r"^(\S+): (.*)$", s, re.MULTILINE)) for s in
-                       status.split("\n\n"))
+        for stanza in dpkg_status(image)
         if stanza.get("Status") == "install ok installed"
-    }  # fmt: skip
+    }
+
+
+def _installed(image: str, package: str) -> tuple[str, str]:
+    """(version, source package) of `package` as dpkg records it in `image`."""
+    for fields in dpkg_status(image):
+        if fields.get("Package") == package:
+            return fields["Version"], fields.get("Source", package).split()[0]
+    raise BuildFailed(f"{image} has no {package} installed")
+
+
+def _python_headers(rootfs: str, minor: str, mirror: str) -> bytes:
+    """A tar of usr/include of the arm64 libpython`minor`-dev matching the Python of `rootfs`,
+    as the amd64 python stand-in (base_images) extracts it, from the mirror's pool."""
+    version, source = _installed(rootfs, f"libpython{minor}-minimal")
+    pool = source[:4] if source.startswith("lib") else source[0]
+    deb = f"libpython{minor}-dev_{version.split(':')[-1]}_{ARCH}.deb"
+    url = f"{mirror.rstrip('/')}/pool/main/{pool}/{source}/{deb}"
+    try:
+        with urllib.request.urlopen(url, timeout=300) as response:
+            package = response.read()
+    except urllib.error.URLError as exc:
+        raise BuildFailed(
+            f"{url}: {exc} (the mirror may have moved past {rootfs}'s Python {version}: "
+            f"remove {rootfs} to debootstrap it again)"
+        ) from exc
+    with tempfile.NamedTemporaryFile(prefix=f"{PREFIX}-", suffix=".deb") as file:
+        file.write(package)
+        file.flush()
+        data = subprocess.run(
+            ["dpkg-deb", "--fsys-tarfile", file.name], capture_output=True, timeout=120, check=True
+        ).stdout
+    headers = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(data)) as deb_files,
+        tarfile.open(fileobj=headers, mode="w") as out,
+    ):
+        for member in deb_files:
+            if member.name.startswith("./usr/include/"):
+                out.addfile(member, deb_files.extractfile(member) if member.isfile() else None)
+        names = out.getnames()
+    if f"./usr/include/python{minor}/Python.h" not in names:
+        raise BuildFailed(f"{deb} has no usr/include/python{minor}/Python.h")
+    return headers.getvalue()
 
 
 def _build_debian(spec: StandIn) -> str:
@@ -149,23 +213,31 @@ CMD ["bash"]
 
 def _build_python(spec: StandIn) -> str:
     rootfs = python_rootfs(spec.suite)
+    mirror = debian_mirror(spec.suite)
     ca = host_ca_bundle()
-    # COPY and ENV only: nothing runs emulated.
+    # COPY, ADD and ENV only: nothing runs emulated. ADD unpacks the headers' tar.
     dockerfile = f"""\
 FROM {rootfs}
 ENV LANG=C.UTF-8
+ADD python-headers.tar /
 COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
 COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
 ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
 CMD ["python3"]
 """
     name = _name(spec)
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(rootfs)}"
-    return ensure(
-        name,
-        recipe,
-        lambda digest: _build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    # The headers are the parent's own Python's version, so the parent's id names them too.
+    headers = f"headers usr/include of libpython{spec.python}-dev, the parent's version"
+    recipe = f"{dockerfile}\n{ca_recipe(ca)}\n{headers}\nparent {image_id(rootfs)}"
+
+    def build(digest: str) -> None:
+        files = {
+            "ca-certificates.crt": ca,
+            "python-headers.tar": _python_headers(rootfs, spec.python, mirror),
+        }
+        _build(name, dockerfile, files, digest)
+
+    return ensure(name, recipe, build)
 
 
 def _build_uv(spec: StandIn) -> str:
