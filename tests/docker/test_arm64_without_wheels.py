@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import foreign_bases
+from tests.support import arm64_probe, foreign_bases
 from tests.support.builds import docker_build, failing_step_lines, failure_summary
 from tests.support.containers import compilers, headers_beyond, image_paths, run_in_image
 from tests.support.docker_project import DockerProject
