@@ -78,6 +78,8 @@ SWITCHES_OFF = {
 @example(answers=answer_set(description="{{ x }} {% raw %}", author_email="a{{b}}@x.io"))
 # Found by Hypothesis in the checker: a short answer ("0") cut through the escaped description.
 @example(answers=answer_set(description="O'Brien $(id) %} 0", ghcr_mirror="0"))
+# Found by Hypothesis in the checker: docker-bake.hcl writes `${` as `$${` (HCL's escape).
+@example(answers=answer_set(author_name="0 0 000 ${PATH} {% raw %}", ghcr_mirror="0.0"))
 def test_every_accepted_answer_set_renders_a_clean_project(
     answers, template, tmp_path_factory
 ) -> None:

@@ -210,9 +210,12 @@ def text_failures(tree: Path, answers: dict[str, Any]) -> list[str]:
     """No Jinja left but the user's own text; no mention of a file a switch left out."""
     failures = []
     given = {str(v) for v in answers.values() if isinstance(v, str) and v}
-    # As written, and as the Dockerfile's labels escape it; the longest first, so a short
-    # answer cannot cut through a longer one.
-    user_text = sorted(given | {text.replace("$", "\\$") for text in given}, key=len, reverse=True)
+    # As written, as the Dockerfile's labels escape it, and as docker-bake.hcl escapes HCL's
+    # `${` and `%{`; the longest first, so a short answer cannot cut through a longer one.
+    escaped = {text.replace("$", "\\$") for text in given} | {
+        text.replace("${", "$${").replace("%{", "%%{") for text in given
+    }
+    user_text = sorted(given | escaped, key=len, reverse=True)
     answers_file = tree / ".copier-answers.yml"
     for path in files_of(tree):
         if path == answers_file:
