@@ -10,11 +10,9 @@ import signal
 import pytest
 
 from tests.support import arm64_probe, foreign_bases
-from tests.support.builds import docker_build
 from tests.support.containers import run_in_image, wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker, inspect
-from tests.support.image_refs import image_refs
 from tests.support.registry import LocalRegistry
 from tests.support.variants import VARIANTS_BY_ID
 
@@ -32,18 +30,7 @@ def arm64_image(
     render, variant, docker_session: DockerSession, platform_registry: LocalRegistry
 ) -> str:
     """The variant's production image for linux/arm64, built once per session."""
-    key = (variant.id, "production-arm64")
-    if key not in docker_session.images:
-        project = render(variant)
-        refs = image_refs(project.read("Dockerfile"))
-        contexts = foreign_bases.build_contexts(list(refs.values()), registry=platform_registry)
-        tag = docker_session.new_tag(variant, "production-arm64")
-        docker_build(
-            project.path, contexts=contexts, tag=tag, target="production",
-            options=["--platform", PLATFORM],
-        )  # fmt: skip
-        docker_session.images[key] = tag
-    return docker_session.images[key]
+    return docker_session.arm64_image(variant, render(variant), platform_registry)
 
 
 @ARM64_VARIANTS

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import arm64_probe, foreign_bases
-from tests.support.builds import docker_build
+from tests.support import arm64_probe
 from tests.support.containers import image_paths, run_in_image
 from tests.support.docker_project import DockerSession
 from tests.support.engine import inspect
-from tests.support.image_refs import DEBIAN_PYTHON, image_refs
+from tests.support.image_refs import DEBIAN_PYTHON
 from tests.support.python_mirror import PythonMirror
 from tests.support.registry import LocalRegistry
 from tests.support.variants import VARIANTS
@@ -53,19 +52,11 @@ def image(
     platform_registry: LocalRegistry,
 ) -> str:  # fmt: skip
     """The variant's production image for linux/arm64, built once per session."""
-    key = (variant.id, "production-arm64")
-    if key not in docker_session.images:
-        project = render(variant)
-        refs = image_refs(project.read("Dockerfile"))
-        contexts = foreign_bases.build_contexts(list(refs.values()), registry=platform_registry)
-        tag = docker_session.new_tag(variant, "production-arm64")
-        # `uv python install` reaches the mirror on 127.0.0.1.
-        options = ["--platform", PLATFORM, "--network", "host"]
-        for name, value in mirror.build_args().items():
-            options += ["--build-arg", f"{name}={value}"]
-        docker_build(project.path, contexts=contexts, tag=tag, target="production", options=options)
-        docker_session.images[key] = tag
-    return docker_session.images[key]
+    # `uv python install` reaches the mirror on 127.0.0.1.
+    options = ["--network", "host"]
+    for name, value in mirror.build_args().items():
+        options += ["--build-arg", f"{name}={value}"]
+    return docker_session.arm64_image(variant, render(variant), platform_registry, options)
 
 
 def test_the_arm64_build_fetched_the_aarch64_python_from_the_mirror(
