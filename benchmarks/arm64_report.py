@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.figures import fmt, fmt_ratio, ratio
+from benchmarks.report import outcome_sections
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,6 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *[f"- {line}" for line in goal_lines(report["results"])],
     ]
-    if report["skipped"]:
-        lines += ["", "## Not measured", ""]
-        lines += [f"- {vid}: {reason}" for vid, reason in report["skipped"].items()]
-    if report["failed"]:
-        lines += ["", "## Failed", ""]
-        lines += [f"- {vid}: {reason}" for vid, reason in report["failed"].items()]
+    lines += outcome_sections(report)
     lines += ["", "## Every sample", "", samples_table(report["results"]), ""]
     return "\n".join(lines)

@@ -124,6 +124,16 @@ def detail_table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def outcome_sections(report: dict[str, Any]) -> list[str]:
+    """Markdown lines for the variants a run did not measure and those that failed, with why."""
+    lines: list[str] = []
+    for key, title in (("skipped", "Not measured"), ("failed", "Failed")):
+        if report[key]:
+            lines += ["", f"## {title}", ""]
+            lines += [f"- {vid}: {reason}" for vid, reason in report[key].items()]
+    return lines
+
+
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [
@@ -146,11 +156,6 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *[f"- {line}" for line in report["checks"]],
     ]
-    if report["skipped"]:
-        lines += ["", "## Not measured", ""]
-        lines += [f"- {vid}: {reason}" for vid, reason in report["skipped"].items()]
-    if report["failed"]:
-        lines += ["", "## Failed", ""]
-        lines += [f"- {vid}: {reason}" for vid, reason in report["failed"].items()]
+    lines += outcome_sections(report)
     lines += ["", "## Every figure, min and median", "", detail_table(report["results"]), ""]
     return "\n".join(lines)
