@@ -12,17 +12,12 @@ import pytest
 from tests.support.containers import http_get_json, image_paths, run_in_image, wait_healthy
 from tests.support.docker_project import DockerProject
 from tests.support.engine import docker, inspect
-from tests.support.variants import VARIANTS
+from tests.support.variants import variant_params
 
-
-def variants(**answers: str) -> list:
-    return [v.param() for v in VARIANTS if all(v.answer(q) == a for q, a in answers.items())]
-
-
-ALL = [v.param() for v in VARIANTS]
-WEB = variants(service_kind="web")
-CLI = variants(service_kind="cli")
-MULTISTAGE = variants(image_layout="multistage")
+ALL = variant_params()
+WEB = variant_params(service_kind="web")
+CLI = variant_params(service_kind="cli")
+MULTISTAGE = variant_params(image_layout="multistage")
 
 
 @pytest.mark.parametrize("variant", ALL)

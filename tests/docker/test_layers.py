@@ -10,11 +10,11 @@ import pytest
 from tests.support.containers import run_in_image
 from tests.support.docker_project import DockerProject
 from tests.support.layers import layers
-from tests.support.variants import VARIANTS
+from tests.support.variants import variant_params
 
 pytestmark = pytest.mark.parametrize(
     "variant",
-    [v.param() for v in VARIANTS if v.answer("image_layout") in {"multistage", "uv-image"}],
+    variant_params(where=lambda v: v.answer("image_layout") in {"multistage", "uv-image"}),
 )
 
 #: The issue's budget for what a one-line source edit may re-ship.

@@ -15,9 +15,9 @@ from tests.support.containers import run_in_image
 from tests.support.docker_project import DockerProject
 from tests.support.image_refs import UV_VERSION
 from tests.support.lock_in_image import uv_lock_in_image
-from tests.support.variants import VARIANTS
+from tests.support.variants import variant_params
 
-pytestmark = pytest.mark.parametrize("variant", [v.param() for v in VARIANTS])
+pytestmark = pytest.mark.parametrize("variant", variant_params())
 
 #: A small pure-Python package that no variant depends on at run time.
 NEW_DEPENDENCY = "iniconfig"

@@ -11,12 +11,12 @@ import pytest
 from tests.support.containers import run_in_image
 from tests.support.docker_project import DockerProject
 from tests.support.host_pythons import local_python
-from tests.support.variants import VARIANTS
+from tests.support.variants import variant_params
 
 pytestmark = [
     pytest.mark.parametrize(
         "variant",
-        [v.param() for v in VARIANTS if local_python(v.answer("python_version")) is None],
+        variant_params(where=lambda v: local_python(v.answer("python_version")) is None),
     ),
 ]
 

@@ -98,7 +98,10 @@ def release(
             cwd=project.path, capture_output=True, text=True, timeout=1800, check=False,
             env={**release_engine.env, "VERSION": VERSION, "IMAGE": repository},
         )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-6000:]
+    errors = [line for line in local_registry.log().splitlines() if "level=error" in line]
+    assert result.returncode == 0, (
+        result.stderr[-6000:] + "\n--- registry errors\n" + "\n".join(errors[-20:])
+    )
     digest = json.loads(metadata.read_text())["release"]["containerimage.digest"]
     path = repository.removeprefix(f"{local_registry.host}/")
     index = json.loads(registry_get(local_registry.host, f"{path}/manifests/{VERSION}"))

@@ -14,11 +14,9 @@ import pytest
 from tests.support.build_lock import build_lock
 from tests.support.docker_project import DockerProject
 from tests.support.ports import free_port
-from tests.support.variants import VARIANTS
+from tests.support.variants import variant_params
 
-pytestmark = pytest.mark.parametrize(
-    "variant", [v.param() for v in VARIANTS if v.answer("use_run_script")]
-)
+pytestmark = pytest.mark.parametrize("variant", variant_params("use_run_script"))
 
 PROBE = """
 import json, os, sys

@@ -17,7 +17,12 @@ from tests.support.backstage_node import NODE_TOOLS, Backstage
 from tests.support.ci import skip_or_fail
 from tests.support.commands import run
 from tests.support.releases import release_commits
-from tests.support.variants import TEMPLATE_ROOT, VARIANTS, copier_config, copier_questions
+from tests.support.variants import (
+    TEMPLATE_ROOT,
+    copier_config,
+    copier_questions,
+    variant_params,
+)
 
 WORKFLOW_FILE = TEMPLATE_ROOT / ".github" / "workflows" / "copier-copy.yml"
 ORG_DEFAULTS = TEMPLATE_ROOT / "docs" / "organisation-defaults.example.yml"
@@ -148,7 +153,7 @@ def test_every_validator_message_is_claimed_by_a_rule() -> None:
             assert any(rule.says in message for rule in table.get(name, [])), (name, message)
 
 
-CATALOG_VARIANTS = [v.param() for v in VARIANTS if v.answer("use_catalog_info")]
+CATALOG_VARIANTS = variant_params("use_catalog_info")
 
 
 @pytest.mark.parametrize("variant", CATALOG_VARIANTS)

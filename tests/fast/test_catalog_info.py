@@ -9,9 +9,9 @@ import yaml
 
 from tests.support.copier_cli import copier
 from tests.support.rendering import RenderedProject
-from tests.support.variants import TEMPLATE_ROOT, VARIANTS
+from tests.support.variants import TEMPLATE_ROOT, variant_params
 
-CATALOG_VARIANTS = [v.param() for v in VARIANTS if v.answer("use_catalog_info")]
+CATALOG_VARIANTS = variant_params("use_catalog_info")
 
 
 @pytest.mark.parametrize(

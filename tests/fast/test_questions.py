@@ -13,6 +13,7 @@ from tests.support.variants import (
     copier_config,
     copier_questions,
     default_of,
+    variant_params,
 )
 
 
@@ -43,7 +44,7 @@ def test_good_answer_is_accepted(tmp_path, answers) -> None:
     assert (tmp_path / "project" / "pyproject.toml").is_file()
 
 
-@pytest.mark.parametrize("variant", [v.param() for v in VARIANTS])
+@pytest.mark.parametrize("variant", variant_params())
 def test_every_variant_key_is_a_real_question(variant) -> None:
     # Copier ignores unknown keys silently: a misspelt one would test the default instead.
     assert set(variant.answers) <= set(copier_questions())

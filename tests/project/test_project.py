@@ -8,13 +8,13 @@ import pytest
 
 from tests.support.host_pythons import local_python
 from tests.support.rendering import RenderedProject
-from tests.support.variants import VARIANTS, Variant
+from tests.support.variants import Variant, variant_params
 
 # Variants whose Python this machine lacks run the same checks inside their dev image
 # (tests/docker/test_project_in_dev_image.py), so none is collected here to skip.
 pytestmark = pytest.mark.parametrize(
     "variant",
-    [v.param() for v in VARIANTS if local_python(v.answer("python_version")) is not None],
+    variant_params(where=lambda v: local_python(v.answer("python_version")) is not None),
 )
 
 

@@ -10,10 +10,10 @@ import yaml
 
 from tests.support.dockerfile import instructions, uv_steps
 from tests.support.rendering import RenderedProject
-from tests.support.variants import VARIANTS, VARIANTS_BY_ID
+from tests.support.variants import VARIANTS_BY_ID, variant_params
 
 CA_SECRET = "/run/secrets/ca-certificates"
-CA_VARIANTS = [v.param() for v in VARIANTS if v.answer("ca_certificate_secret")]
+CA_VARIANTS = variant_params("ca_certificate_secret")
 
 
 @pytest.mark.parametrize("variant", CA_VARIANTS)

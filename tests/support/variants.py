@@ -8,6 +8,7 @@ each Python, the workspace, the switches off, mirrors and a digest.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -147,3 +148,18 @@ VARIANTS: list[Variant] = [
 ]
 
 VARIANTS_BY_ID = {variant.id: variant for variant in VARIANTS}
+
+
+def variant_params(
+    *switches: str, where: Callable[[Variant], bool] | None = None, **answers: Any
+) -> list[Any]:
+    """pytest params of the variants a test applies to: each `switch` answered on, each of
+    `answers` as given, and `where` true. A test of a file a variant switches off is never
+    collected for it, rather than collected and skipped."""
+    return [
+        v.param()
+        for v in VARIANTS
+        if all(v.answer(q) for q in switches)
+        and all(v.answer(q) == a for q, a in answers.items())
+        and (where is None or where(v))
+    ]
