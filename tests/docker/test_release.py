@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import urllib.request
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,16 +92,28 @@ def release(
     repository = f"{local_registry.host}/releases/{variant.id}"
     metadata = project.path.parent / f"{variant.id}-bake-metadata.json"
     overrides = [f"--set=release.contexts.{ref}={ctx}" for ref, ctx in contexts.items()]
-    with build_lock():
-        result = subprocess.run(
-            ["docker", "buildx", "bake", "--progress=plain", "--metadata-file", str(metadata),
-             *overrides, "--set=release.attest=type=sbom,disabled=true", "--push", "release"],
-            cwd=project.path, capture_output=True, text=True, timeout=1800, check=False,
-            env={**release_engine.env, "VERSION": VERSION, "IMAGE": repository},
-        )  # fmt: skip
-    errors = [line for line in local_registry.log().splitlines() if "level=error" in line]
+    command = [
+        "docker", "buildx", "bake", "--progress=plain", "--metadata-file", str(metadata),
+        *overrides, "--set=release.attest=type=sbom,disabled=true", "--push", "release",
+    ]  # fmt: skip
+    env = {**release_engine.env, "VERSION": VERSION, "IMAGE": repository}
+    for attempt in (1, 2):
+        with build_lock():
+            result = subprocess.run(
+                command, cwd=project.path, env=env,
+                capture_output=True, text=True, timeout=1800, check=False,
+            )  # fmt: skip
+        if result.returncode == 0 or attempt == 2 or not local_registry.failed_in(result.stderr):
+            break
+        # The loopback registry itself failed (seen once in CI, at buildx's second push of the
+        # same tag): a fault of the test server, not of the template. Pushed again, in view.
+        warnings.warn(
+            f"{variant.id}: the loopback registry answered 5xx to the release push; pushed "
+            "again. Its errors:\n" + "\n".join(local_registry.errors()[-10:]),
+            stacklevel=1,
+        )
     assert result.returncode == 0, (
-        result.stderr[-6000:] + "\n--- registry errors\n" + "\n".join(errors[-20:])
+        result.stderr[-6000:] + "\n--- registry errors\n" + "\n".join(local_registry.errors()[-20:])
     )
     digest = json.loads(metadata.read_text())["release"]["containerimage.digest"]
     path = repository.removeprefix(f"{local_registry.host}/")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.support.build_lock import file_lock
 from tests.support.engine import docker
 from tests.support.image_refs import PREFIX, BuildFailed
 from tests.support.local_images import image_id
@@ -33,7 +34,14 @@ def _docker(*args: str) -> None:
 
 def publish(registry: LocalRegistry, platforms: dict[str, str]) -> str:
     """Push {platform ("linux/amd64"): local image} to `registry` as one multi-platform
-    reference, and return it."""
+    reference, and return it. Each pytest-xdist worker runs a registry of its own on the one
+    STORAGE, so a push holds a lock every process shares: two writers of one link file would
+    leave the other registry reading it half-written."""
+    with file_lock("platform-registry"):
+        return _publish(registry, platforms)
+
+
+def _publish(registry: LocalRegistry, platforms: dict[str, str]) -> str:
     first = next(iter(platforms.values()))
     repository = re.sub(r"[^a-z0-9._/-]", "-", first.split(":")[0].lower())
     ids = "-".join(image_id(image)[7:19] for image in platforms.values())

@@ -2,7 +2,7 @@
 
 Debian's ``docker-registry`` package (installed by ``scripts/bootstrap.sh``) is started by
 the tests, never by the system: one process per pytest session (per xdist worker), on a free
-loopback port, storage in a temporary directory, stopped and deleted at the end. The engine
+loopback port, images in memory, stopped and deleted at the end. The engine
 treats 127.0.0.0/8 registries as insecure-allowed, so ``docker push`` works and a build
 whose ``FROM`` names ``127.0.0.1:PORT/path:tag@sha256:...`` pulls from it with no
 ``--build-context``.
@@ -10,8 +10,8 @@ whose ``FROM`` names ``127.0.0.1:PORT/path:tag@sha256:...`` pulls from it with n
 API (stable; other branches import it):
 
 ``LocalRegistry.start(storage=None) -> LocalRegistry`` (or ``with LocalRegistry.start():``)
-    Start ``docker-registry serve CONFIG``; returns when ``GET /v2/`` answers 200. ``storage``
-    keeps the pushed images in a directory that outlives the process.
+    Start ``docker-registry serve CONFIG``; returns when ``GET /v2/`` answers 200. The images
+    are kept in memory, or with ``storage`` in a directory that outlives the process.
     Raises :class:`RegistryUnavailable` (one-line reason) when the package is missing.
 ``registry.host``
     ``"127.0.0.1:PORT"``, the prefix of every reference into it.
@@ -26,8 +26,12 @@ API (stable; other branches import it):
     The registry's ``sha256:...`` for ``path`` (``Docker-Content-Digest`` of its manifest).
 ``registry.log() -> str``
     The registry's output so far (its access log shows every request a build made).
+``registry.errors() -> list[str]``
+    The error lines of that log.
+``registry.failed_in(output) -> bool``
+    Whether a client's output reports a 5xx answer from this registry.
 ``registry.stop()``
-    Stop the process, delete the storage. Idempotent.
+    Stop the process (its images with it, unless they are in ``storage``). Idempotent.
 
 The session fixtures ``local_registry`` and ``platform_registry`` (tests/docker/conftest.py)
 each yield one started registry per pytest session.
@@ -78,6 +82,17 @@ def _split_tag(path: str) -> tuple[str, str]:
     return repo, tag
 
 
+def _storage(directory: Path | None) -> str:
+    """The registry's storage driver: a session's registry keeps everything in memory, where
+    each write is atomic under the driver's lock. Distribution 2.8's filesystem driver writes a
+    link file by truncating it first, so a request that reads it meanwhile gets a 500; only the
+    storage that outlives the process (`directory`) takes that driver, and its writers hold
+    a lock (platform_registry.publish)."""
+    if directory is None:
+        return "  inmemory: {}\n"
+    return f"  filesystem:\n    rootdirectory: {directory}\n"
+
+
 class LocalRegistry:
     def __init__(self, workdir: Path, port: int, process: subprocess.Popen[bytes]) -> None:
         self.workdir = workdir
@@ -89,7 +104,7 @@ class LocalRegistry:
 
     @classmethod
     def start(cls, *, timeout: float = 30, storage: Path | None = None) -> LocalRegistry:
-        """`storage`: a directory that outlives the registry (default: one deleted by stop)."""
+        """`storage`: a directory that outlives the registry (default: memory, gone at stop)."""
         binary = shutil.which("docker-registry")
         if binary is None:
             raise RegistryUnavailable(
@@ -103,8 +118,7 @@ class LocalRegistry:
             config.write_text(
                 "version: 0.1\n"
                 "log:\n  level: info\n  accesslog:\n    disabled: false\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {storage or workdir / 'storage'}\n"
-                "  delete:\n    enabled: true\n"
+                f"storage:\n{_storage(storage)}  delete:\n    enabled: true\n"
                 f"http:\n  addr: 127.0.0.1:{port}\n"
             )
             log = (workdir / "registry.log").open("ab")
@@ -164,6 +178,15 @@ class LocalRegistry:
         with contextlib.suppress(OSError):
             return (self.workdir / "registry.log").read_text(errors="replace")
         return ""
+
+    def failed_in(self, output: str) -> bool:
+        """Whether a client's `output` reports a 5xx answer from this registry: the test server
+        failed, not what the client was doing."""
+        return bool(re.search(rf"https?://{re.escape(self.host)}/\S*: 5\d\d ", output))
+
+    def errors(self) -> list[str]:
+        """The registry's error lines so far (each names the request and the cause)."""
+        return [line for line in self.log().splitlines() if "level=error" in line]
 
     def digest(self, path: str) -> str:
         repo, tag = _split_tag(path)
