@@ -37,7 +37,7 @@ from benchmarks.naive import base_images
 from benchmarks.recovery import measure_with_recovery
 from benchmarks.rendering import render
 from benchmarks.report import machine
-from benchmarks.run import DEFAULT_OUT, on_sigterm, scratch_dir
+from benchmarks.run import on_sigterm, scratch_dir, variant_arguments
 from benchmarks.variant import IMAGE_PREFIX, edit_target, set_marker
 from tests.support import environment, foreign_bases
 from tests.support.commands import run
@@ -45,7 +45,7 @@ from tests.support.engine import docker, engine_problem, inspect
 from tests.support.image_refs import Unbuildable
 from tests.support.platform_registry import STORAGE
 from tests.support.registry import LocalRegistry, RegistryUnavailable
-from tests.support.variants import VARIANTS_BY_ID, Variant
+from tests.support.variants import Variant
 
 DEFAULT_VARIANTS = "defaults,cli"
 DEFAULT_REPEAT = 3
@@ -60,28 +60,13 @@ print(marker in pathlib.Path(loaded[0].__file__).read_text())
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.arm64", description=__doc__)
-    parser.add_argument(
-        "--variants",
-        default=DEFAULT_VARIANTS,
-        help=f"comma-separated multistage variant ids (default: {DEFAULT_VARIANTS})",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=DEFAULT_REPEAT,
-        help=f"repetitions of each timing, median reported (default {DEFAULT_REPEAT})",
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    wanted = [v.strip() for v in args.variants.split(",") if v.strip()]
-    unknown = [v for v in wanted if v not in VARIANTS_BY_ID]
-    if unknown or not wanted:
-        parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS_BY_ID)}")
-    args.selected = [VARIANTS_BY_ID[v] for v in wanted]
-    return args
+    return variant_arguments(
+        argv, prog="python -m benchmarks.arm64", description=__doc__,
+        variants=DEFAULT_VARIANTS,
+        variants_help=f"comma-separated multistage variant ids (default: {DEFAULT_VARIANTS})",
+        repeat=DEFAULT_REPEAT, min_repeat=1,
+        repeat_help=f"repetitions of each timing, median reported (default {DEFAULT_REPEAT})",
+    )  # fmt: skip
 
 
 def toolchain() -> dict[str, str]:

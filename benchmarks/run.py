@@ -46,29 +46,38 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 MIN_REPEAT = 3
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument(
-        "--variants",
-        default="",
-        help="comma-separated ids from tests/support/variants.py (default: every buildable one)",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=MIN_REPEAT,
-        help=f"repetitions of each timing (default and minimum {MIN_REPEAT})",
-    )
+def variant_arguments(
+    argv: list[str] | None, *, prog: str, description: str | None,
+    variants: str, variants_help: str, repeat: int, min_repeat: int, repeat_help: str,
+) -> argparse.Namespace:  # fmt: skip
+    """--variants, --repeat and --out as every benchmark takes them. `args.selected` is the
+    named variants; an empty --variants selects every variant, or is refused when the
+    benchmark has no default (`variants` not empty)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--variants", default=variants, help=variants_help)
+    parser.add_argument("--repeat", type=int, default=repeat, help=repeat_help)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     args = parser.parse_args(argv)
-    if args.repeat < MIN_REPEAT:
-        parser.error(f"--repeat must be at least {MIN_REPEAT}")
+    if args.repeat < min_repeat:
+        parser.error(f"--repeat must be at least {min_repeat}")
     wanted = [v.strip() for v in args.variants.split(",") if v.strip()]
     unknown = [v for v in wanted if v not in VARIANTS_BY_ID]
-    if unknown:
+    if unknown or (variants and not wanted):
         parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS_BY_ID)}")
     args.selected = [VARIANTS_BY_ID[v] for v in wanted] if wanted else list(VARIANTS)
     return args
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    return variant_arguments(
+        argv, prog="python -m benchmarks.run", description=__doc__,
+        variants="",
+        variants_help=(
+            "comma-separated ids from tests/support/variants.py (default: every buildable one)"
+        ),
+        repeat=MIN_REPEAT, min_repeat=MIN_REPEAT,
+        repeat_help=f"repetitions of each timing (default and minimum {MIN_REPEAT})",
+    )  # fmt: skip
 
 
 @contextlib.contextmanager
