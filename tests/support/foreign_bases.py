@@ -49,7 +49,7 @@ from tests.support import base_images
 from tests.support.engine import docker, engine_problem
 from tests.support.image_refs import PREFIX, UV_VERSION, BuildFailed, StandIn, Unbuildable, stand_in
 from tests.support.local_images import (
-    IMAGE_CA_BUNDLE,
+    CA_LINES,
     build_image,
     ca_recipe,
     ensure,
@@ -197,9 +197,7 @@ FROM {root}
 RUN dpkg --purge {" ".join(extra)} \\
  && rm -rf /usr/lib/python3* /etc/python3* \\
  && ! command -v python3
-COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
-COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
-ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+{CA_LINES}
 CMD ["bash"]
 """
     name = _name(spec)
@@ -220,9 +218,7 @@ def _build_python(spec: StandIn) -> str:
 FROM {rootfs}
 ENV LANG=C.UTF-8
 ADD python-headers.tar /
-COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
-COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
-ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+{CA_LINES}
 CMD ["python3"]
 """
     name = _name(spec)

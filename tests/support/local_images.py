@@ -31,6 +31,13 @@ RECIPE_LABEL = "org.copier-uv-docker.test.recipe"
 RECIPE_VERSION = "1"
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 IMAGE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+#: This machine's CA bundle in a Debian-based stand-in (ca-certificates.crt in the build
+#: context). It also goes to /usr/local/share/ca-certificates, so that a Dockerfile that
+#: installs ca-certificates (which regenerates the bundle) keeps the proxy CA.
+CA_LINES = f"""\
+COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
+COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
+ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}"""
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -165,13 +172,9 @@ def ensure_with_ca(name: str, dockerfile: str, *, parent: str) -> str:
 
 def build_debian(spec: StandIn) -> str:
     base = rootfs(spec.suite)
-    # The bundle also goes to /usr/local/share/ca-certificates so that a Dockerfile
-    # that installs ca-certificates (which regenerates the bundle) keeps the proxy CA.
     dockerfile = f"""\
 FROM {base}
-COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
-COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
-ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+{CA_LINES}
 CMD ["bash"]
 """
     return ensure_with_ca(spec.name, dockerfile, parent=base)

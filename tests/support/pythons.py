@@ -46,6 +46,7 @@ from tests.support import relocatable_python
 from tests.support.builds import docker_build
 from tests.support.image_refs import PREFIX, PYTHON_SUITES_TEXT, BuildFailed, StandIn, Unbuildable
 from tests.support.local_images import (
+    CA_LINES,
     IMAGE_CA_BUNDLE,
     RECIPE_LABEL,
     build_debian,
@@ -150,9 +151,7 @@ RUN ln -s /usr/bin/python{minor} /usr/local/bin/python{minor} \\
  && python --version && python3 --version \\
  && python3 -c "{_CHECK_IMPORTS}" \\
  && command -v useradd groupadd stat mkdir rmdir
-COPY ca-certificates.crt {IMAGE_CA_BUNDLE}
-COPY ca-certificates.crt /usr/local/share/ca-certificates/{PREFIX}-host.crt
-ENV SSL_CERT_FILE={IMAGE_CA_BUNDLE}
+{CA_LINES}
 CMD ["python3"]
 """
     recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(base)}"
