@@ -17,7 +17,6 @@ time counts. It writes arm64.md and arm64.json into --out and prints the tables.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import signal
@@ -37,7 +36,7 @@ from benchmarks.naive import base_images
 from benchmarks.recovery import measure_with_recovery
 from benchmarks.rendering import render
 from benchmarks.report import machine
-from benchmarks.run import on_sigterm, scratch_dir, variant_arguments
+from benchmarks.run import on_sigterm, scratch_dir, variant_arguments, write_report
 from benchmarks.variant import IMAGE_PREFIX, edit_target, set_marker
 from tests.support import environment, foreign_bases
 from tests.support.commands import run
@@ -235,12 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "skipped": skipped,
         "failed": failed,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = markdown(report)
-    (args.out / "arm64.md").write_text(text)
-    (args.out / "arm64.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(text)
-    print(f"written: {args.out / 'arm64.md'}, {args.out / 'arm64.json'}")
+    write_report(args.out, "arm64", report, markdown(report))
     return 0 if results else 1
 
 

@@ -68,6 +68,15 @@ def variant_arguments(
     return args
 
 
+def write_report(out: Path, stem: str, report: dict[str, Any], text: str) -> None:
+    """`stem`.md (`text`) and `stem`.json (`report`) into `out`, and the text printed."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.md").write_text(text)
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(text)
+    print(f"written: {out / f'{stem}.md'}, {out / f'{stem}.json'}")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return variant_arguments(
         argv, prog="python -m benchmarks.run", description=__doc__,
@@ -131,12 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         "failed": failed,
     }
     report["checks"] = checks(results)
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = markdown(report)
-    (args.out / "results.md").write_text(text)
-    (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(text)
-    print(f"written: {args.out / 'results.md'}, {args.out / 'results.json'}")
+    write_report(args.out, "results", report, markdown(report))
     return 0
 
 
