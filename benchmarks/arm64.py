@@ -38,12 +38,13 @@ from benchmarks.rendering import render
 from benchmarks.report import machine
 from benchmarks.run import on_sigterm, scratch_dir, variant_arguments, write_report
 from benchmarks.variant import IMAGE_PREFIX, edit_target, set_marker
-from tests.support import environment, foreign_bases
+from tests.support import environment
 from tests.support.commands import run
 from tests.support.engine import docker, engine_problem, inspect
 from tests.support.image_refs import Unbuildable
-from tests.support.platform_registry import STORAGE
-from tests.support.registry import LocalRegistry, RegistryUnavailable
+from tests.support.standins import foreign_bases
+from tests.support.standins.platform_registry import STORAGE
+from tests.support.standins.registry import LocalRegistry, RegistryUnavailable
 from tests.support.variants import Variant
 
 DEFAULT_VARIANTS = "defaults,cli"

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import arm64_probe, foreign_bases
+from tests.support import arm64_probe
 from tests.support.builds import docker_build, failing_step_lines, failure_summary
 from tests.support.containers import compilers, headers_beyond, image_paths, run_in_image
 from tests.support.docker_project import DockerProject
 from tests.support.engine import inspect
 from tests.support.readme_example import cross_example, run_readme_commands
-from tests.support.registry import LocalRegistry
+from tests.support.standins import foreign_bases
+from tests.support.standins.registry import LocalRegistry
 from tests.support.variants import VARIANTS_BY_ID
 
 PLATFORM = foreign_bases.PLATFORM

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import foreign_bases
-from tests.support.base_images import ensure_local_image
 from tests.support.ci import skip_or_fail
 from tests.support.containers import poll
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker, inspect
+from tests.support.standins import foreign_bases
+from tests.support.standins.base_images import ensure_local_image
 
 PYTHON = "python:3.13-slim-trixie"
 #: Runs as PID 1: raises SIGTERM at itself with its default action, as uvicorn does at the end

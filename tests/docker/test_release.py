@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import foreign_bases
-from tests.support.base_images import ensure_local_image
 from tests.support.build_lock import build_lock
 from tests.support.commands import run
 from tests.support.containers import http_get_json, image_paths, poll, wait_healthy
@@ -31,9 +29,11 @@ from tests.support.docker_project import DockerSession
 from tests.support.engine import docker
 from tests.support.image_refs import image_refs
 from tests.support.ports import free_port
-from tests.support.registry import LocalRegistry
 from tests.support.release_engine import ReleaseEngine
 from tests.support.rendering import RenderedProject
+from tests.support.standins import foreign_bases
+from tests.support.standins.base_images import ensure_local_image
+from tests.support.standins.registry import LocalRegistry
 from tests.support.variants import VARIANTS_BY_ID, Variant
 
 #: Both kinds: a web service answers its health check, a CLI its --version.

@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support import foreign_bases
-from tests.support.base_images import build_contexts
 from tests.support.builds import context_flags, docker_build
 from tests.support.engine import docker
 from tests.support.image_refs import image_refs
 from tests.support.ports import free_port
-from tests.support.registry import LocalRegistry
 from tests.support.rendering import RenderedProject, copy_rendered
+from tests.support.standins import foreign_bases
+from tests.support.standins.base_images import build_contexts
+from tests.support.standins.registry import LocalRegistry
 from tests.support.variants import Variant, default_of
 
 TAG_PREFIX = "copier-uv-docker-test-run"

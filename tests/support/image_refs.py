@@ -31,7 +31,7 @@ FINAL_BASE = re.compile(r"^FROM \$\{(\w+)\} AS base\s*$", re.MULTILINE)
 #: Debian suite -> the Python minor version Debian packages there.
 DEBIAN_PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
 DEBIAN_NUMBERS = {"12": "bookworm", "13": "trixie"}
-#: Python minor versions built another way on both suites (tests/support/pythons.py).
+#: Python minor versions built another way on both suites (tests/support/standins/pythons.py).
 OTHER_PYTHONS = ("3.12", "3.14", "3.15")
 PYTHON_SUITES_TEXT = (
     "only 3.11 (bookworm), 3.13 (trixie) and 3.12, 3.14, 3.15 (both) can be built offline here"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.base_images import ensure_local_image
 from tests.support.commands import run
 from tests.support.rendering import RenderedProject
+from tests.support.standins.base_images import ensure_local_image
 
 __all__ = ["lock_in_image", "uv_lock_in_image"]
 

@@ -45,10 +45,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.support import base_images
 from tests.support.engine import docker, engine_problem
 from tests.support.image_refs import PREFIX, UV_VERSION, BuildFailed, StandIn, Unbuildable, stand_in
-from tests.support.local_images import (
+from tests.support.standins import base_images
+from tests.support.standins.local_images import (
     CA_LINES,
     build_image,
     ca_recipe,
@@ -57,10 +57,10 @@ from tests.support.local_images import (
     image_id,
     import_rootfs,
 )
-from tests.support.local_images import rootfs as local_rootfs
-from tests.support.platform_registry import publish
-from tests.support.registry import LocalRegistry
-from tests.support.rootfs import debian_mirror
+from tests.support.standins.local_images import rootfs as local_rootfs
+from tests.support.standins.platform_registry import publish
+from tests.support.standins.registry import LocalRegistry
+from tests.support.standins.rootfs import debian_mirror
 
 ARCH = "arm64"
 PLATFORM = f"linux/{ARCH}"

@@ -22,7 +22,7 @@ from tests.support.builds import docker_build
 from tests.support.commands import first_line
 from tests.support.engine import docker
 from tests.support.image_refs import PREFIX, BuildFailed, StandIn, Unbuildable
-from tests.support.rootfs import debian_mirror, debootstrapped
+from tests.support.standins.rootfs import debian_mirror, debootstrapped
 
 log = logging.getLogger(__name__)
 

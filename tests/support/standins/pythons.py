@@ -1,9 +1,9 @@
 """Stand-ins for ``python:3.12-slim-*``, ``python:3.14-slim-*`` and ``python:3.15-slim-*``.
 
-Debian bookworm and trixie package only 3.11 and 3.13 (tests/support/base_images.py), so:
+Debian bookworm and trixie package only 3.11 and 3.13 (tests/support/standins/base_images.py), so:
 
 * **3.12** is this machine's pyenv build (``pyenv prefix 3.12.x``), made self-contained by
-  :mod:`tests.support.relocatable_python` and copied into ``/usr/local`` of the
+  :mod:`tests.support.standins.relocatable_python` and copied into ``/usr/local`` of the
   Debian stand-in, with the ``python``/``python3``/``python3.12`` names the official image has.
 * **3.14 and 3.15** are Debian sid's ``python3.14``/``python3.15`` packages: the image is a
   sid ``debootstrap --variant=minbase --include=python3.X,libpython3.X-dev`` root filesystem
@@ -42,10 +42,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tests.support import relocatable_python
 from tests.support.builds import docker_build
 from tests.support.image_refs import PREFIX, PYTHON_SUITES_TEXT, BuildFailed, StandIn, Unbuildable
-from tests.support.local_images import (
+from tests.support.standins import relocatable_python
+from tests.support.standins.local_images import (
     CA_LINES,
     IMAGE_CA_BUNDLE,
     RECIPE_LABEL,

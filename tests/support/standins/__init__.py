@@ -1,0 +1,1 @@
+"""The offline stand-ins for what the tests cannot reach from here: see README.md."""
