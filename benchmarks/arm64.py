@@ -42,9 +42,14 @@ from tests.support import environment
 from tests.support.commands import run
 from tests.support.engine import docker, engine_problem, inspect
 from tests.support.image_refs import Unbuildable
-from tests.support.standins import foreign_bases
-from tests.support.standins.platform_registry import STORAGE
-from tests.support.standins.registry import LocalRegistry, RegistryUnavailable
+from tests.support.standins import (
+    ARM64,
+    PLATFORM_REGISTRY_STORAGE,
+    LocalRegistry,
+    RegistryUnavailable,
+    build_contexts,
+    emulation_problem,
+)
 from tests.support.variants import Variant
 
 DEFAULT_VARIANTS = "defaults,cli"
@@ -182,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, on_sigterm)
     environment.setup()  # the tests' isolation: no user copier/git settings, local Pythons
-    problem = engine_problem() or foreign_bases.emulation_problem()
+    problem = engine_problem() or emulation_problem()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -194,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     skipped: dict[str, str] = {}
     failed: dict[str, str] = {}
     try:
-        registry = LocalRegistry.start(storage=STORAGE)
+        registry = LocalRegistry.start(storage=PLATFORM_REGISTRY_STORAGE)
     except RegistryUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -209,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 refs, _base_arg = base_images(variant, scratch)
                 log(f"{variant.id}: making the two-platform base images (untimed)")
-                contexts = foreign_bases.build_contexts(list(refs.values()), registry=registry)
+                contexts = build_contexts(list(refs.values()), platform=ARM64, registry=registry)
             except Unbuildable as exc:
                 skipped[variant.id] = str(exc)
                 log(f"{variant.id}: skipped: {exc}")

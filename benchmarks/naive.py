@@ -10,7 +10,7 @@ from pathlib import Path
 from benchmarks.rendering import render
 from tests.support.buildability import unbuildable_reason
 from tests.support.image_refs import UV_VERSION, Unbuildable, final_base_arg, image_refs
-from tests.support.standins.base_images import build_contexts
+from tests.support.standins import build_contexts
 from tests.support.variants import Variant
 
 NAIVE_DOCKERFILE = Path(__file__).resolve().parent / "naive.Dockerfile"

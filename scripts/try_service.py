@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.support.builds import docker_build
 from tests.support.containers import http_get_json, wait_healthy
 from tests.support.image_refs import image_refs
-from tests.support.standins.base_images import build_contexts
+from tests.support.standins import build_contexts
 from tests.support.variants import TEMPLATE_ROOT, default_of
 
 

@@ -22,11 +22,14 @@ from tests.support.image_refs import UV_VERSION, Unbuildable, image_refs
 from tests.support.lock_in_image import lock_in_image
 from tests.support.release_engine import ReleaseEngine
 from tests.support.rendering import RenderedProject
-from tests.support.standins.base_images import build_contexts
-from tests.support.standins.foreign_bases import emulation_problem
-from tests.support.standins.platform_registry import STORAGE
-from tests.support.standins.python_mirror import PythonMirror
-from tests.support.standins.registry import LocalRegistry, RegistryUnavailable
+from tests.support.standins import (
+    PLATFORM_REGISTRY_STORAGE,
+    LocalRegistry,
+    PythonMirror,
+    RegistryUnavailable,
+    build_contexts,
+    emulation_problem,
+)
 from tests.support.variants import VARIANTS_BY_ID, Variant
 
 HERE = Path(__file__).parent
@@ -91,7 +94,7 @@ def platform_registry(docker_engine) -> Iterator[LocalRegistry]:
     if problem:
         skip_or_fail(problem)
     try:
-        registry = LocalRegistry.start(storage=STORAGE)
+        registry = LocalRegistry.start(storage=PLATFORM_REGISTRY_STORAGE)
     except RegistryUnavailable as exc:
         skip_or_fail(str(exc))
     with registry:

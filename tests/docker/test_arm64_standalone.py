@@ -20,8 +20,7 @@ from tests.support.containers import image_paths, run_in_image
 from tests.support.docker_project import DockerSession
 from tests.support.engine import inspect
 from tests.support.image_refs import DEBIAN_PYTHON
-from tests.support.standins.python_mirror import PythonMirror
-from tests.support.standins.registry import LocalRegistry
+from tests.support.standins import LocalRegistry, PythonMirror
 from tests.support.variants import VARIANTS
 
 PLATFORM = arm64_probe.PLATFORM

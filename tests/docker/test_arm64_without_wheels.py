@@ -25,11 +25,10 @@ from tests.support.containers import compilers, headers_beyond, image_paths, run
 from tests.support.docker_project import DockerProject
 from tests.support.engine import inspect
 from tests.support.readme_example import cross_example, run_readme_commands
-from tests.support.standins import foreign_bases
-from tests.support.standins.registry import LocalRegistry
+from tests.support.standins import ARM64, LocalRegistry, build_contexts, local_image
 from tests.support.variants import VARIANTS_BY_ID
 
-PLATFORM = foreign_bases.PLATFORM
+PLATFORM = ARM64
 PACKAGE = "netifaces"
 CLEAR_LINE = re.compile(
     rf"error: ({PACKAGE}==\S+) has no wheel for {PLATFORM} and a cross build compiles nothing: "
@@ -60,7 +59,7 @@ def test_a_dependency_without_an_arm64_wheel_stops_the_cross_build_and_builds_em
     run_readme_commands(copy, example.uv)
     assert f'name = "{PACKAGE}"' in (copy / "uv.lock").read_text()
     refs = docker_project.refs
-    contexts = foreign_bases.build_contexts(list(refs.values()), registry=platform_registry)
+    contexts = build_contexts(list(refs.values()), platform=ARM64, registry=platform_registry)
     session = docker_project.session
 
     failed = docker_build(
@@ -95,6 +94,6 @@ def test_a_dependency_without_an_arm64_wheel_stops_the_cross_build_and_builds_em
     assert "lo" in facts["interfaces"], facts
 
     paths = image_paths(image)
-    base = image_paths(foreign_bases.ensure_local_image(refs["PYTHON_IMAGE"]))
+    base = image_paths(local_image(refs["PYTHON_IMAGE"], platform=ARM64))
     assert compilers(paths) == set()
     assert headers_beyond(paths, base) == set()

@@ -9,7 +9,7 @@ from tests.support.ci import skip_or_fail
 from tests.support.engine import engine_problem
 from tests.support.image_refs import Unbuildable, image_refs
 from tests.support.rendering import RenderedProject
-from tests.support.standins.base_images import build_contexts
+from tests.support.standins import build_contexts
 from tests.support.variants import Variant
 
 
