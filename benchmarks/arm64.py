@@ -21,8 +21,6 @@ import os
 import re
 import signal
 import sys
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +31,9 @@ from benchmarks.arm64_report import BUILDS, PHASES, Build, markdown
 from benchmarks.figures import Figure
 from benchmarks.measure import Image, log, remove_images
 from benchmarks.naive import base_images
-from benchmarks.recovery import measure_with_recovery
 from benchmarks.rendering import render
 from benchmarks.report import machine
-from benchmarks.run import on_sigterm, scratch_dir, variant_arguments, write_report
+from benchmarks.run import Outcomes, on_sigterm, scratch_dir, variant_arguments, write_report
 from benchmarks.variant import IMAGE_PREFIX, edit_target, set_marker
 from tests.support import environment
 from tests.support.commands import run
@@ -191,13 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    started = time.perf_counter()
+    outcomes = Outcomes(args.repeat)
     load_start = load_average()
     facts = machine() | toolchain()  # now: a shared engine may be down at the end
-    run_id = uuid.uuid4().hex[:8]
-    results: dict[str, Any] = {}
-    skipped: dict[str, str] = {}
-    failed: dict[str, str] = {}
     try:
         registry = LocalRegistry.start(storage=PLATFORM_REGISTRY_STORAGE)
     except RegistryUnavailable as exc:
@@ -206,9 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     with registry, scratch_dir() as scratch:
         for variant in args.selected:
             if variant.answer("image_layout") != "multistage":
-                skipped[variant.id] = (
+                outcomes.skip(
+                    variant.id,
                     f"layout {variant.answer('image_layout')}: only multistage has "
-                    "build-platform stages"
+                    "build-platform stages",
                 )
                 continue
             try:
@@ -216,32 +210,21 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{variant.id}: making the two-platform base images (untimed)")
                 contexts = build_contexts(list(refs.values()), platform=ARM64, registry=registry)
             except Unbuildable as exc:
-                skipped[variant.id] = str(exc)
-                log(f"{variant.id}: skipped: {exc}")
+                outcomes.skip(variant.id, exc)
                 continue
-            measured = measure_with_recovery(
+            outcomes.measure(
                 variant.id,
                 lambda work, rid, v=variant, c=contexts: bench_arm64(v, c, args.repeat, work, rid),
                 scratch,
-                run_id,
-                failed,
             )
-            if measured is not None:
-                results[variant.id] = measured
     command = "uv run python -m benchmarks.arm64"
-    report = {
-        "command": " ".join([command, *(sys.argv[1:] if argv is None else argv)]),
-        "machine": facts,
-        "load": {"start": load_start, "end": load_average()},
-        "repeat": args.repeat,
-        "run_id": run_id,
-        "runtime_s": time.perf_counter() - started,
-        "results": results,
-        "skipped": skipped,
-        "failed": failed,
-    }
+    report = outcomes.report(
+        command=" ".join([command, *(sys.argv[1:] if argv is None else argv)]),
+        machine=facts,
+        load={"start": load_start, "end": load_average()},
+    )
     write_report(args.out, "arm64", report, markdown(report))
-    return 0 if results else 1
+    return 0 if outcomes.results else 1
 
 
 if __name__ == "__main__":
