@@ -10,6 +10,7 @@ C library. When copier.yml's uv version moves without new facts, the check fails
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ import yaml
 
 from tests.support.answer_space import choice_values
 from tests.support.ci_checks import jinja_compiles_memoised, render, template_snapshot
+from tests.support.image_refs import Unbuildable, stand_in
 from tests.support.upstream_images import (
     RENDERABLE,
+    UnlistedImage,
     facts,
     glibc,
     manylinux_tags,
@@ -157,3 +160,23 @@ def test_a_uv_pin_without_facts_fails_the_check(tmp_path) -> None:
     )
     with pytest.raises(ValueError, match=r'no \[uv\."99\.0\.0"\] entry'):
         uv_facts("99.0.0")
+
+
+def test_a_stand_in_is_made_only_for_a_listed_reference() -> None:
+    """The Docker tier's stand-ins: a removed or unlisted reference is an error, never a
+    stand-in; a listed one, by any mirror path, gets one (or a reason this machine cannot)."""
+    for ref in (
+        f"ghcr.io/astral-sh/uv:{UV_VERSION}-python3.11-bookworm-slim",  # removed upstream
+        "python:3.13.1-slim",  # never rendered, never listed
+        f"{MIRRORS['ghcr_mirror']}/astral-sh/uv:0.0.1",
+    ):
+        with pytest.raises(UnlistedImage):
+            stand_in(ref, UV_VERSION)
+    for public, entry in facts()["images"].items():
+        if entry["status"] in RENDERABLE:
+            ghcr = public.removeprefix("ghcr.io/")
+            mirror = MIRRORS["ghcr_mirror"] if ghcr != public else MIRRORS["dockerhub_mirror"]
+            for ref in (public, f"{mirror}/{ghcr}@{MIRRORS['uv_image_digest']}"):
+                # Listed: a stand-in, or a reason this machine cannot make one (Alpine).
+                with contextlib.suppress(Unbuildable):
+                    stand_in(ref, UV_VERSION)
