@@ -55,6 +55,12 @@ ENTITY_REF_63 = (
 )
 
 
+def refused_pair(layout: str, base_os: str) -> dict[str, Any]:
+    """Page keywords refusing one image_layout with one base_os (a choice's own validator)."""
+    pair = {"image_layout": {"const": layout}, "base_os": {"const": base_os}}
+    return {"not": {"required": ["image_layout", "base_os"], "properties": pair}}
+
+
 def bare(pattern: str) -> str:
     """A copier.yml pattern without its anchors (`^` and Python's `\\Z`)."""
     return pattern.removeprefix("^").removesuffix("\\Z")
@@ -143,19 +149,10 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 "use_catalog_info",
             )
         },
-        # A choice's own validator: alpine is refused with the standalone layout.
+        # Choices' own validators: alpine is refused with the standalone layout, bookworm with
+        # uv's derived image (none published since uv 0.10.0).
         "base_os": [
-            Rule(
-                "pick trixie or bookworm",
-                page={
-                    "not": {
-                        "required": ["image_layout", "base_os"],
-                        "properties": {
-                            "image_layout": {"const": "standalone"},
-                            "base_os": {"const": "alpine"},
-                        },
-                    }
-                },
-            ),
+            Rule("pick trixie or bookworm", page=refused_pair("standalone", "alpine")),
+            Rule("pick trixie, or the multistage", page=refused_pair("uv-image", "bookworm")),
         ],
     }

@@ -35,6 +35,11 @@ BAD_ANSWERS = [
         "pick trixie or bookworm",
         id="alpine-standalone",
     ),
+    pytest.param(
+        {"base_os": "bookworm", "image_layout": "uv-image"},
+        "pick trixie, or the multistage layout",
+        id="bookworm-uv-image",
+    ),
     pytest.param({"uv_install": "pip"}, "installer", id="uv-install-unknown"),
     pytest.param({"uv_image_digest": "sha256:abc"}, "64 lowercase hex", id="digest-short"),
     pytest.param({"uv_image_digest": EXAMPLE_DIGEST[7:]}, "sha256:", id="digest-no-algorithm"),
