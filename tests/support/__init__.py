@@ -4,6 +4,7 @@ variants         the one list of named variants, and copier.yml's questions and 
 environment      isolation from the developer's settings; this machine's Pythons (host_pythons)
 ci               CI=true: a missing tool fails instead of skipping
 commands         running a command (its output in the failure), git
+scripts          the repository's scripts, loaded by path as they run
 copier_cli       the Copier CLI of the test environment, run without a terminal
 rendering        rendering and updating with Copier's API; rendered projects
 expected_files   which files a variant's answers call for
