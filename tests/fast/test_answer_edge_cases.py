@@ -87,7 +87,11 @@ def test_control_characters_are_refused_with_what_is_allowed(
 
 @pytest.mark.parametrize(
     "name", ["secrets", "click", "anyio", "h11", "idna", "ruff", "pygments", "pydantic-core",
-             "typing-extensions", "if", "class", "pydantic", "py"],
+             "typing-extensions", "if", "class", "pydantic", "py",
+             # Issue 22: uv's and the venv's names, CPython's test package, 3.15's profiling,
+             # a file the ignore files leave out, a dependency's console script.
+             "python", "python3", "pythonw", "activate", "test", "profiling", "id-rsa",
+             "pygmentize"],
 )  # fmt: skip
 def test_names_that_shadow_a_module_are_refused(template, tmp_path, name) -> None:
     with pytest.raises(ValueError, match="clashes with") as refused:

@@ -8,6 +8,7 @@ scripts          the repository's scripts, loaded by path as they run
 copier_cli       the Copier CLI of the test environment, run without a terminal
 rendering        rendering and updating with Copier's API; rendered projects
 expected_files   which files a variant's answers call for
+fresh_clone      what a clone of a rendered project and its build context lack
 releases         temporary template repositories, tagged releases, a project's git state
 update_scenario  the update tier's releases 0.1.0-0.3.0 and a service owner's edits
 ports            free loopback ports

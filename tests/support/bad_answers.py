@@ -51,12 +51,6 @@ BAD_ANSWERS = [
     pytest.param({"dockerhub_mirror": "mirror.123/hub"}, "last part", id="hub-numeric-tld"),
     pytest.param({"ghcr_mirror": "999.999.999.999"}, "IPv4 address", id="ghcr-bad-ipv4"),
     pytest.param({"project_name": "python3"}, "clashes", id="name-venv-python"),
-    pytest.param({"project_name": "pythonw"}, "clashes", id="name-uv-refuses"),
-    pytest.param({"project_name": "activate"}, "clashes", id="name-venv-activate"),
-    pytest.param({"project_name": "test"}, "clashes", id="name-stdlib-test"),
-    pytest.param({"project_name": "profiling"}, "clashes", id="name-stdlib-3-15"),
-    pytest.param({"project_name": "id-rsa"}, "clashes", id="name-ignored-file"),
-    pytest.param({"project_name": "pygmentize"}, "clashes", id="name-dependency-script"),
     pytest.param(
         {"github_repository": "acme/.github"}, "is derived from this answer", id="repo-dot-name"
     ),
