@@ -5,6 +5,7 @@ Answers and rendering
   answer_space      the answers the questions accept, as Hypothesis strategies
   bad_answers       bad answers and the refusal each must give
   expected_files    which files a variant's answers call for
+  fresh_clone       what a clone of a rendered project and its build context lack
   rendering         rendering and updating with Copier's API; rendered projects
   copier_cli        the Copier CLI as users call it
   readme_example    the rendered README's examples, as written
@@ -21,12 +22,14 @@ Running things
   host_pythons      this machine's pyenv interpreters
   ci                CI=true: a missing tool fails instead of skipping
   commands          running a command (its output in the failure), git
+  scripts           the repository's scripts, loaded by path as they run
   ports             free loopback ports
   hypothesis_profiles  Hypothesis settings and example counts
 Docker
   engine            the docker client, whether the engine works, waiting for it
   build_lock        the one-build-at-a-time lock every build holds
   image_refs        `ARG *_IMAGE=` references and which stand-in each needs
+  upstream_images   upstream-images.toml: the references upstream publishes, found in a render
   standins/         the offline stand-ins (base images, registries, Python mirror): README.md
   builds            the one `docker build`, stand-ins substituted with `--build-context`
   buildability      whether this machine can build a variant (Docker tier, benchmark)
