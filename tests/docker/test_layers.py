@@ -47,9 +47,7 @@ def test_a_source_edit_reuses_the_dependency_layer_and_reships_under_100_kb(
     )
     assert probe.stdout.strip() == "one line", probe.stderr
 
-    dependency = [
-        layer for layer in before if is_dependency_step(layer.created_by)
-    ]
+    dependency = [layer for layer in before if is_dependency_step(layer.created_by)]
     assert len(dependency) == 1, [layer.created_by for layer in before]
     before_digests = [layer.digest for layer in before]
     after_digests = [layer.digest for layer in after]
