@@ -31,6 +31,8 @@ PLATFORM = foreign_bases.PLATFORM
 PACKAGE = "netifaces"
 #: uv's own words, as it prints them: the build of the source-only package failed.
 UV_ERROR = re.compile(rf"Failed to build `({PACKAGE}==\S+)`")
+#: uv's last words on it, in the summary Docker prints last: the package it could not build.
+UV_HINT = re.compile(rf"hint: `{PACKAGE}` \(v\S+\) was included because")
 COMPILER = 'ARG BUILD_PACKAGES="gcc libc6-dev"'
 #: Runs inside the image: the compiled module, its ELF machine, and that it works.
 PROBE = f"""
@@ -68,7 +70,7 @@ def test_a_dependency_without_an_arm64_wheel_compiles_emulated_with_the_listed_c
     assert failed.returncode != 0
     # uv's output streams as it is, and the summary Docker prints last carries its error.
     assert UV_ERROR.search(output), output[-3000:]
-    assert UV_ERROR.search(failure_summary(output, "build")), output[-3000:]
+    assert UV_HINT.search(failure_summary(output, "build")), output[-3000:]
 
     set_lists(copy, {"BUILD_PACKAGES": COMPILER})
     image = session.new_tag(docker_project.variant, "arm64-compiled")

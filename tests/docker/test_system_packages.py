@@ -30,6 +30,8 @@ from tests.support.variants import VARIANTS_BY_ID
 
 #: uv's own words, as it prints them: the build of the source-only package failed.
 UV_ERROR = re.compile(r"Failed to build `(psycopg-c==\S+)`")
+#: uv's last words on it, in the summary Docker prints last: the package it could not build.
+UV_HINT = re.compile(r"hint: `psycopg-c` \(v\S+\) was included because")
 
 pytestmark = pytest.mark.docker
 
@@ -50,7 +52,7 @@ def test_a_source_only_dependency_fails_with_uvs_error_then_builds_with_the_read
     # summary Docker prints last, which is what a user reads.
     assert UV_ERROR.search(output), output[-3000:]
     summary = failure_summary(output, "build")
-    assert UV_ERROR.search(summary), summary
+    assert UV_HINT.search(summary), summary
 
     set_lists(copy, lines)
     image, _ = docker_project.build(path=copy, name="lists")
