@@ -14,6 +14,8 @@ from tests.support.standins import build_contexts
 from tests.support.variants import Variant
 
 NAIVE_DOCKERFILE = Path(__file__).resolve().parent / "naive.Dockerfile"
+#: The second reference, uv-docker-example's multi-stage technique: the same base images.
+UV_EXAMPLE_DOCKERFILE = Path(__file__).resolve().parent / "uv_example.Dockerfile"
 
 
 @dataclass

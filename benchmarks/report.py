@@ -128,6 +128,30 @@ def measured_on(m: dict[str, Any]) -> str:
     )
 
 
+#: The issue's goals against uv-docker-example's technique (figures only, never asserted).
+UV_EXAMPLE_GOALS = (("cold_build", 1.0), ("warm_rebuild", 0.5), ("image_bytes", 1.0))
+
+
+def uv_example_table(results: dict[str, Any]) -> str:
+    """Medians of the variant and of uv-docker-example's technique, and their ratio."""
+    units = {key: unit for key, _title, unit in FIGURES}
+    rows = [
+        "| variant | figure | variant median | uv-docker-example median | ratio | goal |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for vid, r in results.items():
+        for key, goal in (*UV_EXAMPLE_GOALS, ("edit_layer_bytes", None)):
+            fig = r["figures"][key]
+            reference = fig.get("uv_example") or {}
+            rows.append(
+                f"| {vid} | {key} | {fmt(fig['variant']['median'], units[key])} | "
+                f"{fmt(reference.get('median'), units[key])} | "
+                f"{fmt_ratio(fig.get('ratio_to_uv_example'))} | "
+                f"{'' if goal is None else f'at most {goal}x'} |"
+            )
+    return "\n".join(rows)
+
+
 def outcome_sections(report: dict[str, Any]) -> list[str]:
     """Markdown lines for the variants a run did not measure and those that failed, with why."""
     lines: list[str] = []
@@ -158,6 +182,14 @@ def markdown(report: dict[str, Any]) -> str:
         "## Checks",
         "",
         *[f"- {line}" for line in report["checks"]],
+    ]
+    lines += [
+        "",
+        "## Against uv-docker-example's multi-stage technique",
+        "",
+        "benchmarks/uv_example.Dockerfile, written from uv's guide, on the same bases.",
+        "",
+        uv_example_table(report["results"]),
     ]
     lines += outcome_sections(report)
     lines += ["", "## Every figure, min and median", "", detail_table(report["results"]), ""]

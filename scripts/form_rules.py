@@ -171,6 +171,7 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             name: yes_or_no
             for name in (
                 "ca_certificate_secret",
+                "system_packages",
                 "use_workspace",
                 "use_compose",
                 "use_run_script",

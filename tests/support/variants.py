@@ -138,6 +138,8 @@ VARIANTS: list[Variant] = [
             "ca_certificate_secret": True,
         },
     ),
+    # Dependencies without wheels: the package lists (tests/docker/test_system_packages.py)
+    Variant("system-packages", {"system_packages": True}),
     # A private package index, its credentials BuildKit secrets (tests/docker/test_private_index.py)
     Variant(
         "private-index",
