@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from tests.support.adoption import ADDED, SHAPES, Shape, adopt, team_files, team_repository
-from tests.support.builds import docker_build
+from tests.support.builds import docker_build, failing_step_lines
 from tests.support.containers import wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker
@@ -32,6 +32,8 @@ def build(session: DockerSession, shape: Shape, project, target: str, check: boo
     session.counter += 1
     session.tags.append(tag)
     contexts = session.build_contexts(refs)
+    # A build that may fail gets its bases under names of its own (see build_lock.py).
+    contexts = contexts if check else session.private_contexts(contexts)
     return tag, docker_build(project, contexts=contexts, tag=tag, target=target, check=check)
 
 
@@ -93,3 +95,19 @@ def test_an_adopted_service_runs_its_own_application_and_updates(
     assert all(line[3:] not in owned for line in status(project)), status(project)
     updated, _ = build(docker_session, shape, project, "production")
     check_service(docker_session, shape, updated)
+
+
+def test_a_console_script_the_project_lacks_stops_the_build_naming_it(
+    docker_session: DockerSession, releases, tmp_path
+) -> None:
+    shape = SHAPES[1]
+    project = team_repository(shape, tmp_path / shape.name)
+    result = adopt(project, releases.path, {**shape.answers, "console_script": "greet"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    _, build_result = build(docker_session, shape, project, "production", check=False)
+    assert build_result.returncode != 0
+    expected = (
+        "error: greet is not in the image's venv: add it to [project.scripts] in pyproject.toml,"
+        " or answer console_script with the script the project has"
+    )
+    assert expected in failing_step_lines(build_result.stdout + build_result.stderr, "production")
