@@ -149,11 +149,11 @@ def python_mirrors() -> Iterator[Callable[..., PythonMirror]]:
 
 @pytest.fixture(scope="module")
 def ca_project_and_bases(render) -> tuple[RenderedProject, dict[str, str]]:
-    """The catalog-ca variant and stand-ins *without* this machine's CA (test_ca.py)."""
+    """The every-opt-in variant and stand-ins *without* this machine's CA (test_ca.py)."""
     problem = engine_problem()
     if problem:
         skip_or_fail(problem)
-    project = render(VARIANTS_BY_ID["catalog-ca"])
+    project = render(VARIANTS_BY_ID["every-opt-in"])
     refs = image_refs(project.read("Dockerfile")).values()
     try:
         contexts = build_contexts(refs, with_ca=False)

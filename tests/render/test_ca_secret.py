@@ -34,7 +34,12 @@ def test_the_ca_secret_reaches_the_uv_steps_only(project: RenderedProject, varia
     assert "docker build --secret id=ca-certificates,src=/path/to/ca.pem" in readme
     if variant.answer("use_compose"):
         compose = yaml.safe_load(project.read("compose.yaml"))
-        assert compose["services"]["app"]["build"]["secrets"] == ["ca-certificates"]
+        index = (
+            ["uv-index-username", "uv-index-password"]
+            if variant.answer("package_index_name")
+            else []
+        )
+        assert compose["services"]["app"]["build"]["secrets"] == ["ca-certificates", *index]
         assert "ca-certificates.crt" in compose["secrets"]["ca-certificates"]["file"]
     if variant.answer("use_run_script"):
         assert '--secret "$ca_secret"' in project.read("run.sh")

@@ -116,14 +116,18 @@ VARIANTS: list[Variant] = [
             "author_email": "ada@example.org",
         },
     ),
-    # An organisation's catalog: Backstage metadata and its CA certificate as a build secret.
+    # Every opt-in on: a workspace, Backstage metadata, the organisation's CA certificate as a
+    # build secret and a private package index.
     Variant(
-        "catalog-ca",
+        "every-opt-in",
         {
+            "use_workspace": True,
             "use_catalog_info": True,
             "catalog_owner": "group:payments",
             "catalog_lifecycle": "production",
             "ca_certificate_secret": True,
+            "package_index_name": "internal",
+            "package_index_url": "https://pkgs.example.com/simple/",
         },
     ),
     Variant(
