@@ -146,7 +146,12 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             )
         },
         # A service made from the form is a new repository: there is no project to adopt.
-        "existing_project": [*yes_or_no, Rule("has no pyproject.toml", {"const": False})],
+        "existing_project": [
+            *yes_or_no,
+            Rule("has no pyproject.toml", {"const": False}),
+            Rule("has a requirements.txt and no pyproject.toml"),
+            Rule("has no uv.lock"),
+        ],
         "web_app": [
             Rule(
                 "as module:attribute",
