@@ -17,6 +17,8 @@ import pytest
 
 from tests.support.adoption import ADDED, SHAPES, Shape, adopt, team_files, team_repository
 from tests.support.builds import docker_build, failing_step_lines
+from tests.support.ci_checks import lint_failures, parse_failures
+from tests.support.commands import run
 from tests.support.containers import wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker
@@ -74,6 +76,9 @@ def test_an_adopted_service_runs_its_own_application_and_updates(
     assert {path: (project / path).read_bytes() for path in owned} == owned
     assert project_files(project) == set(owned) | ADDED
     assert "lock: uv.lock already matches pyproject.toml" in result.stdout + result.stderr
+    assert lint_failures([project]) == {}
+    assert parse_failures(project) == []
+    run(["docker", "compose", "config", "--quiet"], cwd=project)
 
     image, _ = build(docker_session, shape, project, "production")
     check_service(docker_session, shape, image)
@@ -111,3 +116,28 @@ def test_a_console_script_the_project_lacks_stops_the_build_naming_it(
         " or answer console_script with the script the project has"
     )
     assert expected in failing_step_lines(build_result.stdout + build_result.stderr, "production")
+
+
+@pytest.mark.parametrize(
+    ("layout", "says"),
+    [
+        # The default layout builds the project's wheel, and uv itself names what is missing.
+        ("multistage", "add a `build-system` to `pyproject.toml`"),
+        ("uv-image", "error: the package app is not in the image's venv: give pyproject.toml a"),
+    ],
+)
+def test_a_project_uv_does_not_install_stops_the_build_naming_it(
+    layout: str, says: str, docker_session: DockerSession, releases, tmp_path
+) -> None:
+    shape = SHAPES[0]
+    project = team_repository(shape, tmp_path / shape.name)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().split("[build-system]")[0].rstrip() + "\n")
+    run(["uv", "lock"], cwd=project)
+    commit_all(project, "an application uv does not install: no [build-system]")
+    result = adopt(project, releases.path, {**shape.answers, "image_layout": layout})
+    assert result.returncode == 0, result.stderr[-3000:]
+    _, build_result = build(docker_session, shape, project, "production", check=False)
+    assert build_result.returncode != 0
+    output = build_result.stdout + build_result.stderr
+    assert any(says in line for line in output.splitlines()), output[-3000:]
