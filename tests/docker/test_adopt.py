@@ -122,7 +122,7 @@ def test_a_console_script_the_project_lacks_stops_the_build_naming_it(
     ("layout", "says"),
     [
         # The default layout builds the project's wheel, and uv itself names what is missing.
-        ("multistage", "add a `build-system` to `pyproject.toml`"),
+        ("multistage", "Workspace does not contain any buildable packages"),
         ("uv-image", "error: the package app is not in the image's venv: give pyproject.toml a"),
     ],
 )
