@@ -17,6 +17,7 @@ Updates and releases
   releases          temporary template and project repositories, tagged releases
   update_scenario   the update tier's releases 0.1.0-0.3.0 and an owner's edits
   release_path      an owner's path between two real releases
+  adoption          adopting an existing service with the README's command, as written
 Running things
   environment       isolation from the developer's settings; this machine's Pythons
   host_pythons      this machine's pyenv interpreters
