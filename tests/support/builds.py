@@ -48,6 +48,13 @@ def docker_build(
         )  # fmt: skip
 
 
+def failing_step_lines(output: str, stage: str) -> list[str]:
+    """The lines the failing RUN step of `stage` printed, in a --progress=plain log."""
+    step = re.search(rf"^#(\d+) \[(?:\S+/\S+ )?{stage} \d+/\d+\] RUN", output, re.MULTILINE)
+    assert step, output[-3000:]
+    return re.findall(rf"^#{step[1]} \d+\.\d+ (.*)$", output, re.MULTILINE)
+
+
 def failure_summary(output: str, stage: str) -> str:
     """The summary Docker prints last for a failed step of `stage`: what a user reads."""
     starts = list(re.finditer(rf"^------\n > \[(?:\S+/\S+ )?{stage} ", output, re.MULTILINE))
