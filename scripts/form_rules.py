@@ -40,6 +40,8 @@ def not_containing(chars: str) -> dict[str, Any]:
 
 
 HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?"
+#: A path in a repository: no `.` or `..` part (a part may start with one dot, as .github).
+REPO_PATH = r"\.?[A-Za-z0-9_-][A-Za-z0-9._-]*(/\.?[A-Za-z0-9_-][A-Za-z0-9._-]*)*"
 #: copier.yml's unprintable_pattern: control characters, whitespace but the plain space,
 #: surrogates, U+FFFE and U+FFFF.
 UNPRINTABLE = (
@@ -129,6 +131,12 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
         ],
         "package_index_url": [
             Rule("Give the index's", {"pattern": whole(f"https?://{HOST}(/[A-Za-z0-9._~%+-]*)*")}),
+        ],
+        "organisation_defaults": [
+            Rule(
+                "Give the data file's",
+                {"pattern": whole(f"(https?://{HOST}(/[A-Za-z0-9._~%+-]*)*|{REPO_PATH})?")},
+            ),
         ],
         **{
             name: yes_or_no

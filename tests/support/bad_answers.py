@@ -42,6 +42,13 @@ BAD_ANSWERS = [
     pytest.param({"dockerhub_mirror": "mirror.example/"}, "trailing slash", id="hub-slash"),
     pytest.param({"ghcr_mirror": ""}, "registry host", id="ghcr-empty"),
     pytest.param({"ghcr_mirror": "Mirror Host"}, "registry host", id="ghcr-space"),
+    pytest.param(
+        {"organisation_defaults": "https://u:pw@config.example/org.yml"},
+        "without credentials",
+        id="org-defaults-credentials",
+    ),
+    pytest.param({"organisation_defaults": "../org.yml"}, "without . or ..", id="org-defaults-up"),
+    pytest.param({"organisation_defaults": "ftp://h/o.yml"}, "http(s) URL", id="org-defaults-ftp"),
 ]
 
 #: The same for the private package index answers.
