@@ -21,8 +21,6 @@ import os
 import re
 import signal
 import sys
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +31,22 @@ from benchmarks.arm64_report import BUILDS, PHASES, Build, markdown
 from benchmarks.figures import Figure
 from benchmarks.measure import Image, log, remove_images
 from benchmarks.naive import base_images
-from benchmarks.recovery import measure_with_recovery
 from benchmarks.rendering import render
 from benchmarks.report import machine
-from benchmarks.run import on_sigterm, scratch_dir, variant_arguments, write_report
+from benchmarks.run import Outcomes, on_sigterm, scratch_dir, variant_arguments, write_report
 from benchmarks.variant import IMAGE_PREFIX, edit_target, set_marker
-from tests.support import environment, foreign_bases
+from tests.support import environment
 from tests.support.commands import run
 from tests.support.engine import docker, engine_problem, inspect
 from tests.support.image_refs import Unbuildable
-from tests.support.platform_registry import STORAGE
-from tests.support.registry import LocalRegistry, RegistryUnavailable
+from tests.support.standins import (
+    ARM64,
+    PLATFORM_REGISTRY_STORAGE,
+    LocalRegistry,
+    RegistryUnavailable,
+    build_contexts,
+    emulation_problem,
+)
 from tests.support.variants import Variant
 
 DEFAULT_VARIANTS = "defaults,cli"
@@ -181,61 +184,47 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, on_sigterm)
     environment.setup()  # the tests' isolation: no user copier/git settings, local Pythons
-    problem = engine_problem() or foreign_bases.emulation_problem()
+    problem = engine_problem() or emulation_problem()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    started = time.perf_counter()
+    outcomes = Outcomes(args.repeat)
     load_start = load_average()
     facts = machine() | toolchain()  # now: a shared engine may be down at the end
-    run_id = uuid.uuid4().hex[:8]
-    results: dict[str, Any] = {}
-    skipped: dict[str, str] = {}
-    failed: dict[str, str] = {}
     try:
-        registry = LocalRegistry.start(storage=STORAGE)
+        registry = LocalRegistry.start(storage=PLATFORM_REGISTRY_STORAGE)
     except RegistryUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     with registry, scratch_dir() as scratch:
         for variant in args.selected:
             if variant.answer("image_layout") != "multistage":
-                skipped[variant.id] = (
+                outcomes.skip(
+                    variant.id,
                     f"layout {variant.answer('image_layout')}: only multistage has "
-                    "build-platform stages"
+                    "build-platform stages",
                 )
                 continue
             try:
                 refs, _base_arg = base_images(variant, scratch)
                 log(f"{variant.id}: making the two-platform base images (untimed)")
-                contexts = foreign_bases.build_contexts(list(refs.values()), registry=registry)
+                contexts = build_contexts(list(refs.values()), platform=ARM64, registry=registry)
             except Unbuildable as exc:
-                skipped[variant.id] = str(exc)
-                log(f"{variant.id}: skipped: {exc}")
+                outcomes.skip(variant.id, exc)
                 continue
-            measured = measure_with_recovery(
+            outcomes.measure(
                 variant.id,
                 lambda work, rid, v=variant, c=contexts: bench_arm64(v, c, args.repeat, work, rid),
                 scratch,
-                run_id,
-                failed,
             )
-            if measured is not None:
-                results[variant.id] = measured
     command = "uv run python -m benchmarks.arm64"
-    report = {
-        "command": " ".join([command, *(sys.argv[1:] if argv is None else argv)]),
-        "machine": facts,
-        "load": {"start": load_start, "end": load_average()},
-        "repeat": args.repeat,
-        "run_id": run_id,
-        "runtime_s": time.perf_counter() - started,
-        "results": results,
-        "skipped": skipped,
-        "failed": failed,
-    }
+    report = outcomes.report(
+        command=" ".join([command, *(sys.argv[1:] if argv is None else argv)]),
+        machine=facts,
+        load={"start": load_start, "end": load_average()},
+    )
     write_report(args.out, "arm64", report, markdown(report))
-    return 0 if results else 1
+    return 0 if outcomes.results else 1
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks.figures import fmt, fmt_ratio, ratio
-from benchmarks.report import outcome_sections
+from benchmarks.figures import fmt, fmt_ratio, ratio, table
+from benchmarks.report import measured_on, outcome_sections
 
 
 @dataclass(frozen=True)
@@ -83,41 +83,35 @@ def goal_lines(results: dict[str, Any]) -> list[str]:
 
 
 def summary_table(results: dict[str, Any]) -> str:
-    rows = [
-        "| variant | build | cold build | ratio to amd64 | rebuild after 1-line edit "
-        "| ratio to amd64 |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
+    rows = []
     for vid, r in results.items():
         rs = ratios(r["builds"])
         for b in BUILDS:
-            cells = []
+            cells = [vid, b.title]
             for phase, _title in PHASES:
                 cells.append(fmt(r["builds"][b.key][phase]["median"], "s"))
                 cells.append("1x" if b is AMD64 else fmt_ratio(rs[b.key][phase]))
-            rows.append(f"| {vid} | {b.title} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+            rows.append(cells)
+    head = ["variant", "build"]
+    for _phase, title in PHASES:
+        head += [title, "ratio to amd64"]
+    return table(head, rows, text_columns=2)
 
 
 def samples_table(results: dict[str, Any]) -> str:
-    rows = [
-        "| variant | build | phase | samples | min | median |",
-        "|---|---|---|---|---:|---:|",
-    ]
+    rows = []
     for vid, r in results.items():
         for b in BUILDS:
-            first = r["builds"][b.key]["first"]
-            rows.append(
-                f"| {vid} | {b.key} | first build (untimed) | {fmt(first, 's')} | n/a | n/a |"
-            )
+            first = fmt(r["builds"][b.key]["first"], "s")
+            rows.append([vid, b.key, "first build (untimed)", first, "n/a", "n/a"])
             for phase, title in PHASES:
                 fig = r["builds"][b.key][phase]
                 samples = ", ".join(fmt(s, "s") for s in fig["samples"])
                 rows.append(
-                    f"| {vid} | {b.key} | {title} | {samples} | {fmt(fig['min'], 's')} | "
-                    f"{fmt(fig['median'], 's')} |"
+                    [vid, b.key, title, samples, fmt(fig["min"], "s"), fmt(fig["median"], "s")]
                 )
-    return "\n".join(rows)
+    head = ["variant", "build", "phase", "samples", "min", "median"]
+    return table(head, rows, text_columns=4)
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -126,10 +120,9 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# arm64 build time over amd64: uv stages on the build platform, and fully emulated",
         "",
-        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
-        f"Linux {m['kernel']}, Docker engine {m['docker_server']} ({m['buildkit']}, storage "
-        f"driver {m['storage_driver']}), QEMU {m['qemu']} (qemu-user-static in binfmt_misc), "
-        f"uv {m['uv']}, template commit {m['template_commit']}; medians of {report['repeat']} "
+        f"{measured_on(m)} ({m['buildkit']}, storage driver {m['storage_driver']}), "
+        f"QEMU {m['qemu']} (qemu-user-static in binfmt_misc), uv {m['uv']}, template commit "
+        f"{m['template_commit']}; medians of {report['repeat']} "
         f"repetition{'s' if report['repeat'] != 1 else ''}; one run took "
         f"{report['runtime_s'] / 60:.1f} min. Load average (1, 5, 15 min) {load['start']} at "
         f"the start, {load['end']} at the end. No timed build overlaps another build on the "

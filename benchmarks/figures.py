@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,3 +64,10 @@ def fmt_ratio(value: float | None) -> str:
     if value is None:
         return "n/a"
     return f"{value:.2f}x" if value >= 0.01 else f"{value:.1e}x"
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], *, text_columns: int = 1) -> str:
+    """A Markdown table: its first `text_columns` columns left-aligned, the figures right."""
+    rule = ["---"] * text_columns + ["---:"] * (len(head) - text_columns)
+    lines = [f"| {' | '.join(head)} |", f"|{'|'.join(rule)}|"]
+    return "\n".join(lines + [f"| {' | '.join(cells)} |" for cells in rows])

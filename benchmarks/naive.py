@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.rendering import render
-from tests.support.base_images import build_contexts
 from tests.support.buildability import unbuildable_reason
 from tests.support.image_refs import UV_VERSION, Unbuildable, final_base_arg, image_refs
+from tests.support.standins import build_contexts
 from tests.support.variants import Variant
 
 NAIVE_DOCKERFILE = Path(__file__).resolve().parent / "naive.Dockerfile"
+#: The second reference, uv-docker-example's multi-stage technique: the same base images.
+UV_EXAMPLE_DOCKERFILE = Path(__file__).resolve().parent / "uv_example.Dockerfile"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 import copier
 
-from benchmarks.figures import FIGURES, RENDER_ONLY, fmt, fmt_ratio
+from benchmarks.figures import FIGURES, RENDER_ONLY, fmt, fmt_ratio, table
 from tests.support.commands import run
 from tests.support.engine import docker
 from tests.support.image_refs import UV_VERSION
@@ -92,34 +92,62 @@ def summary_table(results: dict[str, Any]) -> str:
     keys = [k for k, _t, _u in FIGURES if k != "venv_bytes"]
     units = {k: u for k, _t, u in FIGURES}
     titles = {k: t for k, t, _u in FIGURES}
-    head = "| variant | " + " | ".join(titles[k] for k in keys) + " |"
-    rule = "|---|" + "---:|" * len(keys)
-    rows = [head, rule]
+    rows = []
     for vid, r in results.items():
-        cells = []
+        cells = [vid]
         for k in keys:
             fig = r["figures"][k]
             cell = fmt(fig["variant"]["median"], units[k])
             if k not in RENDER_ONLY:
                 cell += f" ({fmt_ratio(fig['ratio_of_medians'])})"
             cells.append(cell)
-        rows.append(f"| {vid} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+        rows.append(cells)
+    return table(["variant", *(titles[k] for k in keys)], rows)
 
 
 def detail_table(results: dict[str, Any]) -> str:
-    rows = [
-        "| variant | figure | min | median | naive min | naive median | ratio |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for vid, r in results.items():
         for key, title, unit in FIGURES:
             fig = r["figures"][key]
             v, n = fig["variant"], fig["naive"] or {}
+            rows.append([
+                vid, title, fmt(v["min"], unit), fmt(v["median"], unit),
+                fmt(n.get("min"), unit), fmt(n.get("median"), unit),
+                fmt_ratio(fig["ratio_of_medians"]),
+            ])  # fmt: skip
+    head = ["variant", "figure", "min", "median", "naive min", "naive median", "ratio"]
+    return table(head, rows, text_columns=2)
+
+
+def measured_on(m: dict[str, Any]) -> str:
+    """The start of a report's first sentence: when, and on what machine and engine."""
+    return (
+        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB "
+        f"memory, Linux {m['kernel']}, Docker engine {m['docker_server']}"
+    )
+
+
+#: The issue's goals against uv-docker-example's technique (figures only, never asserted).
+UV_EXAMPLE_GOALS = (("cold_build", 1.0), ("warm_rebuild", 0.5), ("image_bytes", 1.0))
+
+
+def uv_example_table(results: dict[str, Any]) -> str:
+    """Medians of the variant and of uv-docker-example's technique, and their ratio."""
+    units = {key: unit for key, _title, unit in FIGURES}
+    rows = [
+        "| variant | figure | variant median | uv-docker-example median | ratio | goal |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for vid, r in results.items():
+        for key, goal in (*UV_EXAMPLE_GOALS, ("edit_layer_bytes", None)):
+            fig = r["figures"][key]
+            reference = fig.get("uv_example") or {}
             rows.append(
-                f"| {vid} | {title} | {fmt(v['min'], unit)} | {fmt(v['median'], unit)} | "
-                f"{fmt(n.get('min'), unit)} | {fmt(n.get('median'), unit)} | "
-                f"{fmt_ratio(fig['ratio_of_medians'])} |"
+                f"| {vid} | {key} | {fmt(fig['variant']['median'], units[key])} | "
+                f"{fmt(reference.get('median'), units[key])} | "
+                f"{fmt_ratio(fig.get('ratio_to_uv_example'))} | "
+                f"{'' if goal is None else f'at most {goal}x'} |"
             )
     return "\n".join(rows)
 
@@ -139,10 +167,9 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
-        f"Linux {m['kernel']}, Docker engine {m['docker_server']} (storage driver "
-        f"{m['storage_driver']}, cgroup v{m['cgroup_version']}), uv {m['uv']}, template commit "
-        f"{m['template_commit']}; {report['repeat']} repetitions of each timing; one run took "
+        f"{measured_on(m)} (storage driver {m['storage_driver']}, cgroup "
+        f"v{m['cgroup_version']}), uv {m['uv']}, template commit {m['template_commit']}; "
+        f"{report['repeat']} repetitions of each timing; one run took "
         f"{report['runtime_s'] / 60:.1f} min.",
         "",
         "Medians; in brackets the ratio variant / naive (benchmarks/naive.Dockerfile, same "
@@ -155,6 +182,14 @@ def markdown(report: dict[str, Any]) -> str:
         "## Checks",
         "",
         *[f"- {line}" for line in report["checks"]],
+    ]
+    lines += [
+        "",
+        "## Against uv-docker-example's multi-stage technique",
+        "",
+        "benchmarks/uv_example.Dockerfile, written from uv's guide, on the same bases.",
+        "",
+        uv_example_table(report["results"]),
     ]
     lines += outcome_sections(report)
     lines += ["", "## Every figure, min and median", "", detail_table(report["results"]), ""]

@@ -27,6 +27,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.measure import log
 from benchmarks.naive import plan
-from benchmarks.recovery import measure_with_recovery
+from benchmarks.recovery import Measure, measure_with_recovery
 from benchmarks.report import checks, machine, markdown
 from benchmarks.variant import IMAGE_PREFIX, bench_variant
 from tests.support import environment
@@ -77,6 +78,39 @@ def write_report(out: Path, stem: str, report: dict[str, Any], text: str) -> Non
     print(f"written: {out / f'{stem}.md'}, {out / f'{stem}.json'}")
 
 
+@dataclass
+class Outcomes:
+    """One run of a benchmark: what it measured, what it skipped and what failed, with why."""
+
+    repeat: int
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    started: float = field(default_factory=time.perf_counter)
+    results: dict[str, Any] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def skip(self, variant_id: str, reason: object) -> None:
+        self.skipped[variant_id] = str(reason)
+        log(f"{variant_id}: skipped: {reason}")
+
+    def measure(self, variant_id: str, measure: Measure, scratch: Path) -> None:
+        """`measure` the variant, again once if the engine went away meanwhile (recovery.py)."""
+        measured = measure_with_recovery(variant_id, measure, scratch, self.run_id, self.failed)
+        if measured is not None:
+            self.results[variant_id] = measured
+
+    def report(self, **head: Any) -> dict[str, Any]:
+        """The report's JSON: `head` (the machine, ...), then what this run found."""
+        return head | {
+            "repeat": self.repeat,
+            "run_id": self.run_id,
+            "runtime_s": time.perf_counter() - self.started,
+            "results": self.results,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return variant_arguments(
         argv, prog="python -m benchmarks.run", description=__doc__,
@@ -106,40 +140,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, on_sigterm)
     environment.setup()  # the tests' isolation: no user copier/git settings, local Pythons
-    started = time.perf_counter()
-    run_id = uuid.uuid4().hex[:8]
-    results: dict[str, Any] = {}
-    skipped: dict[str, str] = {}
-    failed: dict[str, str] = {}
+    outcomes = Outcomes(args.repeat)
     with scratch_dir() as scratch:
         plans = []
         for variant in args.selected:
             try:
                 plans.append(plan(variant, scratch))
             except Unbuildable as exc:
-                skipped[variant.id] = str(exc)
-                log(f"{variant.id}: skipped: {exc}")
+                outcomes.skip(variant.id, exc)
         log(f"measuring {', '.join(p.variant.id for p in plans)} ({args.repeat} repetitions)")
         for p in plans:
-            measured = measure_with_recovery(
+            outcomes.measure(
                 p.variant.id,
                 lambda work, rid, p=p: bench_variant(p, args.repeat, work, rid),
                 scratch,
-                run_id,
-                failed,
             )
-            if measured is not None:
-                results[p.variant.id] = measured
-    report = {
-        "machine": machine(),
-        "repeat": args.repeat,
-        "run_id": run_id,
-        "runtime_s": time.perf_counter() - started,
-        "results": results,
-        "skipped": skipped,
-        "failed": failed,
-    }
-    report["checks"] = checks(results)
+    report = outcomes.report(machine=machine())
+    report["checks"] = checks(outcomes.results)
     write_report(args.out, "results", report, markdown(report))
     return 0
 

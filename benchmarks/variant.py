@@ -18,7 +18,7 @@ from benchmarks.measure import (
     timed,
     venv_bytes,
 )
-from benchmarks.naive import NAIVE_DOCKERFILE, Plan
+from benchmarks.naive import NAIVE_DOCKERFILE, UV_EXAMPLE_DOCKERFILE, Plan
 from benchmarks.rendering import render
 from tests.support.commands import run
 from tests.support.layers import changed_layer_bytes, diff_ids
@@ -64,7 +64,8 @@ def bench_variant(p: Plan, repeat: int, work: Path, run_id: str) -> dict[str, An
     logs = work / "logs"
     logs.mkdir(parents=True)
     figures: dict[str, dict[str, Figure]] = {
-        key: {"variant": Figure(), "naive": Figure()} for key, _t, _u in FIGURES
+        key: {label: Figure() for label in ("variant", "naive", "uv_example")}
+        for key, _t, _u in FIGURES
     }
 
     # Render time, with and without the tasks (uv lock, git init), each in a fresh directory.
@@ -98,6 +99,16 @@ def bench_variant(p: Plan, repeat: int, work: Path, run_id: str) -> dict[str, An
             "naive",
             f"{IMAGE_PREFIX}/{variant.id}:naive",
             NAIVE_DOCKERFILE,
+            p.naive_contexts,
+            p.naive_args,
+            p.naive_base,
+            [project_name],
+        ),
+        # The second reference: uv-docker-example's multi-stage technique, on the same bases.
+        "uv_example": Image(
+            "uv_example",
+            f"{IMAGE_PREFIX}/{variant.id}:uv-example",
+            UV_EXAMPLE_DOCKERFILE,
             p.naive_contexts,
             p.naive_args,
             p.naive_base,
@@ -186,6 +197,10 @@ def bench_variant(p: Plan, repeat: int, work: Path, run_id: str) -> dict[str, An
                 "ratio_of_medians": None
                 if key in RENDER_ONLY
                 else ratio(figures[key]["variant"].median, figures[key]["naive"].median),
+                "uv_example": None if key in RENDER_ONLY else figures[key]["uv_example"].as_json(),
+                "ratio_to_uv_example": None
+                if key in RENDER_ONLY
+                else ratio(figures[key]["variant"].median, figures[key]["uv_example"].median),
             }
             for key, _title, _unit in FIGURES
         },

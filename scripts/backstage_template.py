@@ -228,7 +228,16 @@ def parameters(config: dict[str, Any], defaults: dict[str, Any]) -> list[dict[st
         page = Page(page_questions, fields).schema(section.capitalize() or "Questions")
         for name in page_questions:
             for rule in table.get(name, []):
-                page.update(rule.page)
+                for key, value in rule.page.items():
+                    if key == "not" and "not" in page:
+                        # Refused combinations add up as one `not` of `anyOf` (a root-level
+                        # allOf renders badly, backstage#30090).
+                        first = page["not"]
+                        page["not"] = {"anyOf": [*first.get("anyOf", [first]), value]}
+                    elif key in page:
+                        raise Untranslatable(f"{name}: two page rules set {key}")
+                    else:
+                        page[key] = value
         found.append(page)
     return found
 

@@ -57,6 +57,21 @@ ENTITY_REF_63 = (
 )
 
 
+def refused_pair(layout: str, base_os: str) -> dict[str, Any]:
+    """Page keywords refusing one image_layout with one base_os (a choice's own validator)."""
+    pair = {"image_layout": {"const": layout}, "base_os": {"const": base_os}}
+    return {"not": {"required": ["image_layout", "base_os"], "properties": pair}}
+
+
+#: The registry mirrors' messages for each part of a registry path: one pattern checks them all.
+REGISTRY_PARTS = [
+    Rule("Write the registry host and path in lowercase"),
+    Rule("Give a registry host: a DNS name"),
+    Rule("Give the registry's port as a number from 1 to 65535"),
+    Rule("Give the path as lowercase words"),
+]
+
+
 def bare(pattern: str) -> str:
     """A copier.yml pattern without its anchors (`^` and Python's `\\Z`)."""
     return pattern.removeprefix("^").removesuffix("\\Z")
@@ -64,12 +79,16 @@ def bare(pattern: str) -> str:
 
 def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
     """question -> its rules. `constants` are copier.yml's computed values (e.g. reserved_names)."""
-    registry = bare(constants["registry_path_pattern"])
+    host = f"{constants['host_name_pattern']}(:{constants['port_pattern']})?"
+    registry = host + constants["registry_path_pattern"]
+    image_path = constants["image_path_pattern"]
+    mixed_case = image_path.replace("a-z", "A-Za-z")  # GitHub's names, lowercased for the image
     reserved = sorted(name.replace("_", "-") for name in constants["reserved_names"])
     core = [name.removesuffix("-core") for name in reserved if name.endswith("-core")]
     yes_or_no = [Rule("Answer yes or no")]  # a checkbox answers nothing else
     return {
         "project_name": [
+            Rule("YAML read this answer as"),  # a data file's; the form's answers are text
             Rule("Use lowercase letters", {"pattern": whole("[a-z][a-z0-9]*(-[a-z0-9]+)*")}),
             Rule("50 characters or fewer", {"maxLength": 50}),
             # One `not` for both (a field has one): the reserved names and those whose
@@ -94,11 +113,14 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
         "uv_image_digest": [
             Rule("64 lowercase hex digits", {"pattern": whole("(sha256:[0-9a-f]{64})?")}),
         ],
+        # One pattern for the host, its port and the path; the messages say which is wrong.
         "dockerhub_mirror": [
             Rule("without a scheme", {"pattern": whole(f"(?:{registry})?")}),
+            *REGISTRY_PARTS,
         ],
         "ghcr_mirror": [
             Rule("without a scheme", {"pattern": whole(registry)}),
+            *REGISTRY_PARTS,
         ],
         "catalog_owner": [
             Rule("Give an entity reference", {"pattern": whole(ENTITY_REF)}),
@@ -110,15 +132,23 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 {"pattern": whole("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")},
             ),
             Rule("Give owner/name as on GitHub", {"not": {"pattern": f"-/|/[.][.]?{END}"}}),
+            # Only while image_repository, derived from it, is not answered too; a page-level
+            # `not`, as root-level if/then renders badly (backstage#30090).
+            Rule(
+                "is derived from this answer",
+                page={
+                    "not": {
+                        "required": ["github_repository"],
+                        "not": {"required": ["image_repository"]},
+                        "properties": {"github_repository": {"not": {"pattern": mixed_case + END}}},
+                    }
+                },
+            ),
         ],
         "image_repository": [
             Rule(
                 "Give a registry host and a path",
-                {
-                    "pattern": whole(
-                        constants["image_repository_pattern"].strip().strip("^").removesuffix("\\Z")
-                    )
-                },
+                {"pattern": whole(host + image_path)},
             ),
             Rule(
                 "Start with the registry host",
@@ -130,7 +160,15 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             Rule("Name the index", {"pattern": whole("([a-z][a-z0-9-]{0,31})?")}),
         ],
         "package_index_url": [
-            Rule("Give the index's", {"pattern": whole(f"https?://{HOST}(/[A-Za-z0-9._~%+-]*)*")}),
+            Rule(
+                "Give the index's http(s) URL",
+                {"pattern": whole(f"https?://{host}(/[A-Za-z0-9._~%+-]*)*")},
+            ),
+            Rule("without credentials"),
+            Rule("Write the index's host in lowercase"),
+            Rule("Give the index's host as a DNS name"),
+            Rule("Give the index's port as a number from 1 to 65535"),
+            Rule("without spaces, a query or a fragment"),
         ],
         "organisation_defaults": [
             Rule(
@@ -142,6 +180,7 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             name: yes_or_no
             for name in (
                 "ca_certificate_secret",
+                "system_packages",
                 "use_workspace",
                 "use_compose",
                 "use_run_script",
@@ -151,19 +190,10 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 "use_catalog_info",
             )
         },
-        # A choice's own validator: alpine is refused with the standalone layout.
+        # Choices' own validators: alpine is refused with the standalone layout, bookworm with
+        # uv's derived image (none published since uv 0.10.0).
         "base_os": [
-            Rule(
-                "pick trixie or bookworm",
-                page={
-                    "not": {
-                        "required": ["image_layout", "base_os"],
-                        "properties": {
-                            "image_layout": {"const": "standalone"},
-                            "base_os": {"const": "alpine"},
-                        },
-                    }
-                },
-            ),
+            Rule("pick trixie or bookworm", page=refused_pair("standalone", "alpine")),
+            Rule("pick trixie, or the multistage", page=refused_pair("uv-image", "bookworm")),
         ],
     }

@@ -5,7 +5,7 @@
 The service is rendered into DESTINATION (default: ./my-service, which must not exist),
 its production image is built and started, and the script waits until Docker reports it
 healthy and its /health endpoint answers. Where no container registry can be reached, the
-base images are replaced by local stand-ins (tests/support/base_images.py) through
+base images are replaced by local stand-ins (tests/support/standins/base_images.py) through
 `--build-context`, without editing the rendered Dockerfile.
 """
 
@@ -20,10 +20,10 @@ import copier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.base_images import build_contexts
 from tests.support.builds import docker_build
 from tests.support.containers import http_get_json, wait_healthy
 from tests.support.image_refs import image_refs
+from tests.support.standins import build_contexts
 from tests.support.variants import TEMPLATE_ROOT, default_of
 
 

@@ -13,20 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.base_images import build_contexts
 from tests.support.build_lock import build_lock
 from tests.support.buildability import unbuildable_by_answers, unbuildable_reason
 from tests.support.ci import skip_or_fail
 from tests.support.docker_project import DockerProject, DockerSession
 from tests.support.engine import engine_problem
-from tests.support.foreign_bases import emulation_problem
 from tests.support.image_refs import UV_VERSION, Unbuildable, image_refs
 from tests.support.lock_in_image import lock_in_image
-from tests.support.platform_registry import STORAGE
-from tests.support.python_mirror import PythonMirror
-from tests.support.registry import LocalRegistry, RegistryUnavailable
 from tests.support.release_engine import ReleaseEngine
 from tests.support.rendering import RenderedProject
+from tests.support.standins import (
+    PLATFORM_REGISTRY_STORAGE,
+    LocalRegistry,
+    PythonMirror,
+    RegistryUnavailable,
+    build_contexts,
+    emulation_problem,
+)
 from tests.support.variants import VARIANTS_BY_ID, Variant
 
 HERE = Path(__file__).parent
@@ -74,7 +77,7 @@ def docker_session(docker_engine) -> Iterator[DockerSession]:
 
 @pytest.fixture(scope="session")
 def local_registry(docker_engine) -> Iterator[LocalRegistry]:
-    """A real registry on 127.0.0.1 for this session (tests/support/registry.py)."""
+    """A real registry on 127.0.0.1 for this session (tests/support/standins/registry.py)."""
     try:
         registry = LocalRegistry.start()
     except RegistryUnavailable as exc:
@@ -85,13 +88,13 @@ def local_registry(docker_engine) -> Iterator[LocalRegistry]:
 
 @pytest.fixture(scope="session")
 def platform_registry(docker_engine) -> Iterator[LocalRegistry]:
-    """The loopback registry of the two-platform stand-ins (tests/support/platform_registry.py),
-    its storage kept between sessions; arm64 builds need the emulator, so it is checked here."""
+    """The loopback registry of the two-platform stand-ins (standins/platform_registry.py), its
+    storage kept between sessions; arm64 builds need the emulator, so it is checked here."""
     problem = emulation_problem()
     if problem:
         skip_or_fail(problem)
     try:
-        registry = LocalRegistry.start(storage=STORAGE)
+        registry = LocalRegistry.start(storage=PLATFORM_REGISTRY_STORAGE)
     except RegistryUnavailable as exc:
         skip_or_fail(str(exc))
     with registry:

@@ -13,7 +13,6 @@ import subprocess
 
 import pytest
 
-from tests.support.base_images import build_contexts
 from tests.support.builds import docker_build
 from tests.support.containers import http_get_json, poll
 from tests.support.engine import docker
@@ -21,6 +20,7 @@ from tests.support.image_refs import image_refs
 from tests.support.ports import free_port
 from tests.support.releases import conflicted_files, rej_files
 from tests.support.rendering import update_project
+from tests.support.standins import build_contexts
 from tests.support.update_scenario import make_user_edits, new_project
 
 pytestmark = pytest.mark.update

@@ -9,11 +9,11 @@ import signal
 
 import pytest
 
-from tests.support import arm64_probe, foreign_bases
+from tests.support import arm64_probe
 from tests.support.containers import run_in_image, wait_healthy
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker, inspect
-from tests.support.registry import LocalRegistry
+from tests.support.standins import ARM64, LocalRegistry
 from tests.support.variants import VARIANTS_BY_ID
 
 #: Built for linux/arm64 and run under emulation: both kinds, the workspace, bookworm/3.11.
@@ -22,7 +22,7 @@ ARM64_VARIANTS = pytest.mark.parametrize(
     [VARIANTS_BY_ID[i].param() for i in ("defaults", "cli", "workspace", "web-bookworm-py311")],
 )
 
-PLATFORM = foreign_bases.PLATFORM
+PLATFORM = ARM64
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Docker tier, arm64, the standalone layout: built for linux/arm64 on this amd64 machine and
 run under QEMU. This layout has no build-platform stages (the rendered README, "Other
 platforms", says why), so its whole build runs emulated: the arm64 uv installs the aarch64
-CPython from the python-build-standalone mirror the build names (tests/support/python_mirror.py
+CPython from the python-build-standalone mirror the build names (standins/python_mirror.py
 serves Debian's arm64 python3, relocated), and the image is an arm64 image whose managed
 Python and venv hold aarch64 code only, whose venv's interpreter resolves inside the image,
 without uv, running non-root; the command exits 0.
@@ -20,8 +20,7 @@ from tests.support.containers import image_paths, run_in_image
 from tests.support.docker_project import DockerSession
 from tests.support.engine import inspect
 from tests.support.image_refs import DEBIAN_PYTHON
-from tests.support.python_mirror import PythonMirror
-from tests.support.registry import LocalRegistry
+from tests.support.standins import LocalRegistry, PythonMirror
 from tests.support.variants import VARIANTS
 
 PLATFORM = arm64_probe.PLATFORM

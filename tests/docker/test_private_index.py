@@ -26,6 +26,7 @@ import copier
 import pytest
 import yaml
 
+from tests.support import builds
 from tests.support.build_lock import build_lock
 from tests.support.commands import run
 from tests.support.containers import poll, run_in_image
@@ -130,14 +131,10 @@ def contexts(service: Path, docker_session: DockerSession) -> dict[str, str]:
 def docker_build(
     service: Path, contexts: dict[str, str], tag: str, *secret_flags: str, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    flags = [f for ref, ctx in contexts.items() for f in ("--build-context", f"{ref}={ctx}")]
-    with build_lock():
-        return subprocess.run(
-            ["docker", "build", "--progress=plain", "--no-cache", "--network", "host",
-             *flags, *secret_flags, "--tag", tag, "."],
-            cwd=service, env={**os.environ, **(env or {})}, capture_output=True, text=True,
-            timeout=900, check=False,
-        )  # fmt: skip
+    options = ["--no-cache", "--network", "host", *secret_flags]
+    return builds.docker_build(
+        service, contexts=contexts, tag=tag, options=options, check=False, env=env
+    )
 
 
 SECRETS = (
@@ -259,15 +256,13 @@ def test_the_uv_cache_mount_keeps_no_password(
     dockerfile = tmp_path / "Dockerfile.scan"
     dockerfile.write_text((service / "Dockerfile").read_text() + SCAN_CACHE)
     (tmp_path / "needle").write_text(index.password)
-    flags = [f for ref, ctx in contexts.items() for f in ("--build-context", f"{ref}={ctx}")]
-    with build_lock():
-        scan = subprocess.run(
-            ["docker", "build", "--no-cache", "--network", "host", *flags, *SECRETS,
-             "--secret", f"id=needle,src={tmp_path / 'needle'}", "-f", str(dockerfile),
-             "--target", "cache-report", "--output", f"type=local,dest={tmp_path / 'out'}", "."],
-            cwd=service, env={**os.environ, **index.env()}, capture_output=True, text=True,
-            timeout=900, check=False,
-        )  # fmt: skip
+    scan = builds.docker_build(
+        service, contexts=contexts, target="cache-report",
+        options=["--no-cache", "--network", "host", *SECRETS,
+                 "--secret", f"id=needle,src={tmp_path / 'needle'}", "-f", str(dockerfile),
+                 "--output", f"type=local,dest={tmp_path / 'out'}"],
+        check=False, env=index.env(),
+    )  # fmt: skip
     assert scan.returncode == 0, scan.stderr[-4000:]
     assert (tmp_path / "out" / "with-package").read_text().strip(), "uv did not use this cache"
     assert (tmp_path / "out" / "with-password").read_text() == ""

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import foreign_bases
-from tests.support.base_images import ensure_local_image
 from tests.support.ci import skip_or_fail
 from tests.support.containers import poll
 from tests.support.docker_project import DockerSession
 from tests.support.engine import docker, inspect
+from tests.support.standins import ARM64, emulation_problem, local_image
 
 PYTHON = "python:3.13-slim-trixie"
 #: Runs as PID 1: raises SIGTERM at itself with its default action, as uvicorn does at the end
@@ -35,16 +34,14 @@ print("survived", flush=True)
 def test_qemu_user_as_pid_1_never_completes_a_default_signal_action(
     docker_session: DockerSession,
 ) -> None:
-    problem = foreign_bases.emulation_problem()
+    problem = emulation_problem()
     if problem:
         skip_or_fail(problem)
-    native = docker("run", "--rm", ensure_local_image(PYTHON), "python", "-c", SELF_SIGNAL)
+    native = docker("run", "--rm", local_image(PYTHON), "python", "-c", SELF_SIGNAL)
     assert native.stdout.split() == ["raising", "survived"], native
 
-    arm64 = foreign_bases.ensure_local_image(PYTHON)
-    emulated = docker_session.start(
-        "--platform", foreign_bases.PLATFORM, arm64, "python", "-c", SELF_SIGNAL
-    )
+    arm64 = local_image(PYTHON, platform=ARM64)
+    emulated = docker_session.start("--platform", ARM64, arm64, "python", "-c", SELF_SIGNAL)
     host_pid = inspect(emulated, "{{json .State.Pid}}")
     # The emulator, not the Python it runs, is the container's PID 1.
     assert "qemu" in Path(f"/proc/{host_pid}/cmdline").read_text()

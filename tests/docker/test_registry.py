@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from tests.support.engine import docker
-from tests.support.registry import LocalRegistry
+from tests.support.standins import LocalRegistry
 
 
 @pytest.fixture

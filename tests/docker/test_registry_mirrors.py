@@ -12,7 +12,7 @@ from tests.support.containers import run_in_image
 from tests.support.docker_project import DockerSession
 from tests.support.engine import inspect
 from tests.support.image_refs import UV_VERSION, image_refs
-from tests.support.registry import LocalRegistry
+from tests.support.standins import LocalRegistry
 from tests.support.variants import VARIANTS_BY_ID, Variant
 
 BASE = VARIANTS_BY_ID["mirrors-and-digest"]

@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import foreign_bases
-from tests.support.base_images import ensure_local_image
 from tests.support.build_lock import build_lock
 from tests.support.commands import run
 from tests.support.containers import http_get_json, image_paths, poll, wait_healthy
@@ -31,9 +29,9 @@ from tests.support.docker_project import DockerSession
 from tests.support.engine import docker
 from tests.support.image_refs import image_refs
 from tests.support.ports import free_port
-from tests.support.registry import LocalRegistry
 from tests.support.release_engine import ReleaseEngine
 from tests.support.rendering import RenderedProject
+from tests.support.standins import ARM64, LocalRegistry, build_contexts, local_image
 from tests.support.variants import VARIANTS_BY_ID, Variant
 
 #: Both kinds: a web service answers its health check, a CLI its --version.
@@ -88,7 +86,7 @@ def release(
         return _RELEASES[variant.id]
     project = render(variant)
     refs = image_refs(project.read("Dockerfile"))
-    contexts = foreign_bases.build_contexts(list(refs.values()), registry=platform_registry)
+    contexts = build_contexts(list(refs.values()), platform=ARM64, registry=platform_registry)
     repository = f"{local_registry.host}/releases/{variant.id}"
     metadata = project.path.parent / f"{variant.id}-bake-metadata.json"
     overrides = [f"--set=release.contexts.{ref}={ctx}" for ref, ctx in contexts.items()]
@@ -236,7 +234,7 @@ def test_cosign_signs_the_digest_and_an_overwritten_tag_fails_verification(
         )
 
     # Someone pushes another image over the same tag: the tag no longer verifies.
-    other = ensure_local_image("python:3.13-slim-trixie")
+    other = local_image("python:3.13-slim-trixie")
     local_registry.push(other, f"{path}:{release.tag}")
     assert local_registry.digest(f"{path}:{release.tag}") != release.digest
     refused = cosign(*verify, by_tag, check=False)

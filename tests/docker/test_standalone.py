@@ -1,7 +1,7 @@
 """Docker tier, the standalone layout: `uv python install` fetches CPython from the
 python-build-standalone mirror the build names (UV_PYTHON_INSTALL_MIRROR and
 UV_PYTHON_DOWNLOADS_JSON_URL build arguments, served on 127.0.0.1 by
-tests/support/python_mirror.py), and the production image holds that managed Python,
+tests/support/standins/python_mirror.py), and the production image holds that managed Python,
 no uv, and a venv whose interpreter resolves inside the image. The checks every layout passes
 (user, read-only, SIGTERM, health, nothing leaked, layer reuse) run on these variants too."""
 

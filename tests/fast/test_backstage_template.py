@@ -3,7 +3,6 @@ Backstage's own validators, its form compiled by ajv; every rendered catalog-inf
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from tests.support.backstage_node import NODE_TOOLS, Backstage
 from tests.support.ci import skip_or_fail
 from tests.support.commands import run
 from tests.support.releases import release_commits
+from tests.support.scripts import load_script
 from tests.support.variants import (
     TEMPLATE_ROOT,
     copier_config,
@@ -27,15 +27,6 @@ from tests.support.variants import (
 WORKFLOW_FILE = TEMPLATE_ROOT / ".github" / "workflows" / "copier-copy.yml"
 ORG_DEFAULTS = TEMPLATE_ROOT / "docs" / "organisation-defaults.example.yml"
 HOW_TO_FIX = "run `uv run python scripts/backstage_template.py` and commit catalog-info.yaml"
-
-
-def load_script(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE_ROOT / "scripts" / f"{name}.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 generator = load_script("backstage_template")

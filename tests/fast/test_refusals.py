@@ -52,6 +52,11 @@ def snapshot(folder: Path) -> dict[str, bytes] | None:
 @example(refusal=("catalog_owner", "group:my_ns/payments"), existing=False)
 # Found by this property: `$` let a final line break through the digest's pattern.
 @example(refusal=("uv_image_digest", "sha256:" + "0" * 64 + "\n"), existing=False)
+# Issue 22: ports and addresses uv or Docker cannot read; an uppercase host.
+@example(refusal=("package_index_url", "https://pkgs.example.com:65536/simple/"), existing=False)
+@example(refusal=("package_index_url", "https://999.999.999.999/simple/"), existing=False)
+@example(refusal=("ghcr_mirror", "mirror.example.com:0"), existing=False)
+@example(refusal=("project_name", "python3"), existing=False)
 def test_an_answer_outside_a_validator_is_refused_before_anything_is_written(
     refusal, existing, template, tmp_path_factory
 ) -> None:
@@ -65,6 +70,8 @@ def test_an_answer_outside_a_validator_is_refused_before_anything_is_written(
     data = {question: answer}
     if question == "catalog_owner":
         data["use_catalog_info"] = True  # it is asked only then
+    if question == "package_index_url":
+        data["package_index_name"] = "corp"  # it is asked only then
     with pytest.raises(ValueError, match=f"question '{question}'"), jinja_compiles_memoised():
         render(template, destination, data)
     assert snapshot(destination) == before

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.support.registry import LocalRegistry
+from tests.support.standins import LocalRegistry
 
 #: The line the CI run printed when the registry answered 500 to buildx's second push.
 SEEN_IN_CI = (

@@ -7,6 +7,7 @@ oracle for an image repository is the Docker reference grammar (distribution/ref
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import shutil
@@ -40,12 +41,25 @@ def refusal(question: str, value: str, **answers: object) -> str:
     config = copier_config()
     context = {name: spec["default"] for name, spec in config.items() if isinstance(spec, dict)}
     context.update(answers, **{question: value})
+    context["_copier_conf"] = {"data": {question: value, **answers}}  # what Copier was given
     return JINJA.from_string(config[question]["validator"]).render(**context).strip()
 
 
 def has_registry_host(value: str) -> bool:
     host = value.split("/")[0]
     return "." in host or ":" in host or host == "localhost"
+
+
+def host_is_addressable(value: str) -> bool:
+    """Docker can reach the host: an IPv4 address, or a DNS name whose last label starts with a
+    letter (a numeric one reads as an address); a port, if any, from 1 to 65535."""
+    name, _, port = value.split("/")[0].partition(":")
+    if port and not (port.isdigit() and 1 <= int(port) <= 65535 and port[0] != "0"):
+        return False
+    try:
+        return ipaddress.IPv4Address(name).exploded == name
+    except ValueError:
+        return name.rsplit(".", 1)[-1][:1].isalpha()
 
 
 #: Near misses as well as noise: a host, then path components over the separators' alphabet.
@@ -65,12 +79,13 @@ def test_an_accepted_image_repository_is_a_docker_repository_with_a_host(value: 
     if not refusal("image_repository", value):
         assert DOCKER_REPOSITORY.fullmatch(value), value
         assert has_registry_host(value), value
+        assert host_is_addressable(value), value
 
 
 @DERANDOMIZED
 @given(st.from_regex(DOCKER_REPOSITORY, fullmatch=True))
 def test_every_docker_repository_with_a_host_is_accepted(value: str) -> None:
-    if has_registry_host(value) and len(value) <= 255:
+    if has_registry_host(value) and host_is_addressable(value) and len(value) <= 255:
         assert refusal("image_repository", value) == "", value
 
 

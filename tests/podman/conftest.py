@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.base_images import build_contexts
 from tests.support.ci import skip_or_fail
 from tests.support.engine import engine_problem
 from tests.support.image_refs import Unbuildable, image_refs
 from tests.support.rendering import RenderedProject
+from tests.support.standins import build_contexts
 from tests.support.variants import Variant
 
 

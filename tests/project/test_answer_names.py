@@ -62,3 +62,22 @@ def test_a_drawn_name_locks_and_passes_its_own_tests_and_lint(lengths, shape, tm
         run(["uv", "run", "--locked", "ruff", "format", "--no-cache", "--check", "."], cwd=project)
 
     check()
+
+
+@pytest.mark.project
+@pytest.mark.parametrize("name", ["build", "dist"])
+def test_a_name_an_ignore_file_also_uses_works_from_a_fresh_clone(name, tmp_path) -> None:
+    """Issue 22: .gitignore's `build/` and `dist/` once kept src/<name>/ out of the first commit."""
+    project = tmp_path / name
+    answers = {"project_name": name, "service_kind": "cli", "python_version": host_python()}
+    copier.run_copy(
+        str(TEMPLATE_ROOT), project, data=answers, defaults=True, vcs_ref="HEAD",
+        unsafe=True, quiet=True, settings=copier.Settings(),
+    )  # fmt: skip
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)])
+    result = run(["uv", "run", "--locked", "pytest", "-q", "-p", "no:cacheprovider"], cwd=clone)
+    assert " passed" in result.stdout
+    run(["uv", "run", "--locked", "ruff", "check", "--no-cache", "."], cwd=clone)
+    run(["uv", "build", "--quiet", "--out-dir", str(tmp_path / "built")], cwd=clone)
+    assert list((tmp_path / "built").glob(f"{name}-0.1.0-py3-none-any.whl"))

@@ -1,6 +1,7 @@
 """Render tier: every answer set the questions accept renders a project that passes what its
 own CI checks (ruff check, ruff format --check, hadolint, shellcheck), whose TOML, YAML and
-JSON parse, whose pyproject.toml is valid PEP 621 metadata, and with no Jinja left.
+JSON parse, whose pyproject.toml is valid PEP 621 metadata, with no Jinja left, and whose files
+all reach a fresh clone (git add -A) and the image's build context (.dockerignore).
 
 A property over the whole answer space (tests/support/answer_space.py), not a list of variants. Each
 defect found is pinned below as an `@example`, so it is checked first on every run; under
@@ -24,6 +25,7 @@ from tests.support.ci_checks import (
     report,
     template_snapshot,
 )
+from tests.support.fresh_clone import left_out_of_a_clone, left_out_of_the_build_context
 from tests.support.hypothesis_profiles import record_examples
 from tests.support.variants import copier_questions, default_of
 
@@ -77,9 +79,14 @@ SWITCHES_OFF = {
 @example(answers=answer_set(project_name="yes", use_catalog_info=True, catalog_owner="1e3"))
 @example(answers=answer_set(description="{{ x }} {% raw %}", author_email="a{{b}}@x.io"))
 # Found by Hypothesis in the checker: a short answer ("0") cut through the escaped description.
-@example(answers=answer_set(description="O'Brien $(id) %} 0", ghcr_mirror="0"))
+@example(answers=answer_set(description="O'Brien $(id) %} a", ghcr_mirror="a"))
 # Found by Hypothesis in the checker: docker-bake.hcl writes `${` as `$${` (HCL's escape).
-@example(answers=answer_set(author_name="0 0 000 ${PATH} {% raw %}", ghcr_mirror="0.0"))
+@example(answers=answer_set(author_name="a a aaa ${PATH} {% raw %}", ghcr_mirror="a.b"))
+# Issue 22: names ignore files, YAML and tools also use; hosts and ports at their bounds.
+@example(answers=answer_set(project_name="build", use_workspace=True))
+@example(answers=answer_set(project_name="id-rsa-rotator", service_kind="cli"))
+@example(answers=answer_set(project_name="null", dockerhub_mirror="255.255.255.255:65535/hub"))
+@example(answers=answer_set(package_index_name="corp", package_index_url="http://10.0.0.1:1/"))
 def test_every_accepted_answer_set_renders_a_clean_project(
     answers, template, tmp_path_factory
 ) -> None:
@@ -91,5 +98,9 @@ def test_every_accepted_answer_set_renders_a_clean_project(
     try:
         failures = ci_failures([(project, answers)])
         assert not failures, report(failures)
+        # What a fresh clone and the image build get: every file but the workflows' folder.
+        assert left_out_of_a_clone(project) == set()
+        lacking = left_out_of_the_build_context(project)
+        assert {path for path in lacking if not path.startswith(".github/")} == set()
     finally:
         shutil.rmtree(work)

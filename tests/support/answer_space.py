@@ -67,6 +67,29 @@ def project_names(draw, min_size: int = 1, max_size: int = NAME_MAX) -> str:
     return draw(st.just(name).filter(name_is_free))
 
 
+# Where names and hosts have broken projects (issue 22): the words tools and ignore files use,
+# YAML's other scalars, and the bounds of ports and addresses.
+NEIGHBOUR_WORDS = [
+    "build", "dist", "htmlcov", "venv", "env", "bin", "lib", "src", "packages", "scripts",
+    "id-rsa", "id-ed25519", "secrets", "key", "pem", "netrc", "pypirc", "npmrc", "coverage",
+    "null", "yes", "no", "on", "off", "true", "false", "y", "n", "nan", "inf", "e", "x",
+    "python", "python3", "pythonw", "pip", "uv", "uvx", "activate", "deactivate", "pydoc",
+    "test", "tests", "conftest", "main", "app", "profiling", "docker", "compose", "git",
+]  # fmt: skip
+
+
+def near_reserved_names() -> st.SearchStrategy[str]:
+    """Accepted names next to the reserved ones and the ignore files' patterns: a word alone,
+    with a suffix, or two joined, as project_name allows them."""
+    word = st.sampled_from(NEIGHBOUR_WORDS)
+    joined = st.one_of(
+        word,
+        st.builds("{}-{}".format, word, st.sampled_from(["rotator", "core", "1", "api", "x"])),
+        st.builds("{}-{}".format, word, word),
+    )
+    return joined.filter(lambda name: len(name) <= NAME_MAX and name_is_free(name))
+
+
 def free_text(forbidden: str, max_size: int = 200) -> st.SearchStrategy[str]:
     """One line of printable text with plain spaces, without the `forbidden` characters."""
     word = st.one_of(
@@ -94,10 +117,25 @@ emails = st.builds(
 
 HOST_LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
 PATH_PART = st.from_regex(r"[a-z0-9]+(([.]|_|__|-+)[a-z0-9]+){0,2}", fullmatch=True)
+# A DNS name's last label starts with a letter (a numeric one would be read as an IPv4 address).
+TOP_LABEL = st.from_regex(r"[a-z]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+OCTET = st.integers(0, 255).map(str)
+hosts = st.one_of(
+    st.builds(
+        lambda labels, top: ".".join([*labels, top]), st.lists(HOST_LABEL, max_size=2), TOP_LABEL
+    ),
+    st.builds(lambda octets: ".".join(octets), st.lists(OCTET, min_size=4, max_size=4)),
+    st.sampled_from(["localhost", "255.255.255.255", "0.0.0.0", "a.b"]),
+)
+# Ports at the bounds and between.
+ports = st.one_of(
+    st.just(""), st.sampled_from([":1", ":443", ":5000", ":65535"]),
+    st.integers(1, 65535).map(":{}".format),
+)  # fmt: skip
 registry_paths = st.builds(
-    lambda host, port, parts: ".".join(host) + port + "".join(f"/{p}" for p in parts),
-    st.lists(HOST_LABEL, min_size=1, max_size=3),
-    st.sampled_from(["", ":5000", ":443"]),
+    lambda host, port, parts: host + port + "".join(f"/{p}" for p in parts),
+    hosts,
+    ports,
     st.lists(PATH_PART, max_size=3),
 )
 HEX64 = st.text("0123456789abcdef", min_size=64, max_size=64)
@@ -115,9 +153,10 @@ catalog_owners = st.builds(
 
 INDEX_NAME = st.from_regex(r"[a-z][a-z0-9-]{0,31}", fullmatch=True)
 index_urls = st.builds(
-    lambda scheme, host, path: f"{scheme}://{'.'.join(host)}{path}",
+    lambda scheme, host, port, path: f"{scheme}://{host}{port}{path}",
     st.sampled_from(["http", "https"]),
-    st.lists(HOST_LABEL, min_size=1, max_size=3),
+    hosts,
+    ports,
     st.sampled_from(["", "/", "/simple/", "/api/pypi/internal/simple", "/a_b/~c%20/"]),
 )
 
@@ -127,7 +166,7 @@ def accepted_answers(draw) -> dict[str, Any]:
     """A whole answer set the questions accept: every free text, choice and switch drawn."""
     questions = copier_questions()
     answers: dict[str, Any] = {
-        "project_name": draw(project_names()),
+        "project_name": draw(st.one_of(project_names(), near_reserved_names())),
         "description": draw(descriptions),
         "author_name": draw(author_names),
         "author_email": draw(emails),
@@ -181,6 +220,16 @@ def one_char_too_many(draw_name: st.SearchStrategy[str]) -> st.SearchStrategy[st
     return draw_name.map(lambda name: name + "a")
 
 
+# Just past the bounds: ports 0 and above 65535, octets above 255, a numeric last label.
+BAD_PORTS = st.one_of(
+    st.sampled_from([":0", ":65536", ":99999", ":"]), st.integers(65536).map(":{}".format)
+)
+BAD_HOSTS = st.one_of(
+    st.lists(st.integers(256, 999).map(str), min_size=4, max_size=4).map(".".join),
+    st.builds("{}.{}".format, HOST_LABEL, st.integers(0, 999)),
+    st.sampled_from(["999.999.999.999", "1.2.3.4.5", "pkgs.123", "0"]),
+)
+
 refused_answers: dict[str, st.SearchStrategy[str]] = {
     "project_name": st.one_of(
         project_names(NAME_MAX, NAME_MAX).map(lambda name: name + "a"),
@@ -226,5 +275,17 @@ refused_answers: dict[str, st.SearchStrategy[str]] = {
         registry_paths.map(lambda path: path + "\n"),
         with_inserted(registry_paths, st.sampled_from(["..", "A", " ", "/-"])),
     ),
-    "ghcr_mirror": st.one_of(st.just(""), registry_paths.map(lambda path: path + "/")),
+    "ghcr_mirror": st.one_of(
+        st.just(""),
+        registry_paths.map(lambda path: path + "/"),
+        st.builds("{}{}".format, hosts, BAD_PORTS),
+        BAD_HOSTS,
+    ),
+    "package_index_url": st.one_of(
+        st.builds("https://{}{}/simple/".format, hosts, BAD_PORTS),
+        BAD_HOSTS.map("https://{}/simple/".format),
+        hosts.filter(lambda host: any(c.isalpha() for c in host)).map(
+            lambda host: f"https://{host.upper()}/simple/"
+        ),
+    ),
 }

@@ -35,6 +35,11 @@ BAD_ANSWERS = [
         "pick trixie or bookworm",
         id="alpine-standalone",
     ),
+    pytest.param(
+        {"base_os": "bookworm", "image_layout": "uv-image"},
+        "pick trixie, or the multistage layout",
+        id="bookworm-uv-image",
+    ),
     pytest.param({"uv_install": "pip"}, "installer", id="uv-install-unknown"),
     pytest.param({"uv_image_digest": "sha256:abc"}, "64 lowercase hex", id="digest-short"),
     pytest.param({"uv_image_digest": EXAMPLE_DIGEST[7:]}, "sha256:", id="digest-no-algorithm"),
@@ -49,6 +54,18 @@ BAD_ANSWERS = [
     ),
     pytest.param({"organisation_defaults": "../org.yml"}, "without . or ..", id="org-defaults-up"),
     pytest.param({"organisation_defaults": "ftp://h/o.yml"}, "http(s) URL", id="org-defaults-ftp"),
+    # Issue 22: what Docker or uv cannot read, each refused with what is wrong with it.
+    pytest.param({"ghcr_mirror": "Mirror.example.com"}, "in lowercase", id="ghcr-upper"),
+    pytest.param({"ghcr_mirror": "mirror.example:0"}, "from 1 to 65535", id="ghcr-port-0"),
+    pytest.param(
+        {"dockerhub_mirror": "mirror.example:65536/hub"}, "from 1 to 65535", id="hub-port-65536"
+    ),
+    pytest.param({"dockerhub_mirror": "mirror.123/hub"}, "last part", id="hub-numeric-tld"),
+    pytest.param({"ghcr_mirror": "999.999.999.999"}, "IPv4 address", id="ghcr-bad-ipv4"),
+    pytest.param({"project_name": "python3"}, "clashes", id="name-venv-python"),
+    pytest.param(
+        {"github_repository": "acme/.github"}, "is derived from this answer", id="repo-dot-name"
+    ),
 ]
 
 #: The same for the private package index answers.
@@ -65,6 +82,22 @@ BAD_INDEX_ANSWERS = [
     pytest.param(
         {"package_index_name": "corp", "package_index_url": "pkgs.example/simple/"},
         "http(s) URL", id="url-no-scheme",
+    ),
+    pytest.param(
+        {"package_index_name": "corp", "package_index_url": "https://pkgs.example:65536/simple/"},
+        "from 1 to 65535", id="url-port-65536",
+    ),
+    pytest.param(
+        {"package_index_name": "corp", "package_index_url": "https://999.999.999.999/simple/"},
+        "IPv4 address", id="url-bad-ipv4",
+    ),
+    pytest.param(
+        {"package_index_name": "corp", "package_index_url": "https://pkgs.example.123/simple/"},
+        "last part starts with a letter", id="url-numeric-tld",
+    ),
+    pytest.param(
+        {"package_index_name": "corp", "package_index_url": "https://Pkgs.Example.com/simple/"},
+        "host in lowercase", id="url-upper",
     ),
     pytest.param(
         {"package_index_name": "corp", "package_index_url": "https://pkgs.example/?x=1"},

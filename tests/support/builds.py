@@ -8,6 +8,7 @@ editing the file.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -32,22 +33,19 @@ def docker_build(
     target: str | None = None,
     options: Sequence[str] = (),
     check: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`docker build` of `context` with the stand-ins `contexts`, one build at a time (see
-    build_lock.py); check=False: the build may fail, and the result says how."""
+    build_lock.py), with `env` added to the environment (secrets a `--secret env=` reads);
+    check=False: the build may fail, and the result says how."""
     args = ["docker", "build", "--progress=plain", *context_flags(contexts or {})]
     args += ["--tag", tag] if tag else []
     args += ["--target", target] if target else []
     with build_lock():
-        return run([*args, *options, str(context)], cwd=context, timeout=BUILD_TIMEOUT, check=check)
-
-
-def failing_step_lines(output: str, stage: str) -> list[str]:
-    """The lines the failing RUN step of `stage` printed, in a --progress=plain log (a step of
-    a stage on another platform is named `[linux/amd64 deps 1/1]`)."""
-    step = re.search(rf"^#(\d+) \[(?:\S+/\S+ )?{stage} \d+/\d+\] RUN", output, re.MULTILINE)
-    assert step, output[-3000:]
-    return re.findall(rf"^#{step[1]} \d+\.\d+ (.*)$", output, re.MULTILINE)
+        return run(
+            [*args, *options, str(context)], cwd=context, timeout=BUILD_TIMEOUT, check=check,
+            env={**os.environ, **env} if env else None,
+        )  # fmt: skip
 
 
 def failure_summary(output: str, stage: str) -> str:

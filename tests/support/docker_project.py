@@ -13,14 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support import foreign_bases
-from tests.support.base_images import build_contexts
 from tests.support.builds import context_flags, docker_build
 from tests.support.engine import docker
 from tests.support.image_refs import image_refs
 from tests.support.ports import free_port
-from tests.support.registry import LocalRegistry
 from tests.support.rendering import RenderedProject, copy_rendered
+from tests.support.standins import ARM64, LocalRegistry, build_contexts
 from tests.support.variants import Variant, default_of
 
 TAG_PREFIX = "copier-uv-docker-test-run"
@@ -120,15 +118,15 @@ class DockerSession:
         options: Iterable[str] = (),
     ) -> str:  # fmt: skip
         """The rendered `project`'s production image for linux/arm64, built once per session
-        on bases that carry both platforms (foreign_bases.build_contexts, via `registry`)."""
+        on bases that carry both platforms (build_contexts with platform=ARM64, via `registry`)."""
         key = (variant.id, "production-arm64")
         if key not in self.images:
             refs = image_refs(project.read("Dockerfile"))
-            contexts = foreign_bases.build_contexts(list(refs.values()), registry=registry)
+            contexts = build_contexts(list(refs.values()), platform=ARM64, registry=registry)
             tag = self.new_tag(variant, "production-arm64")
             docker_build(
                 project.path, contexts=contexts, tag=tag, target="production",
-                options=["--platform", foreign_bases.PLATFORM, *options],
+                options=["--platform", ARM64, *options],
             )  # fmt: skip
             self.images[key] = tag
         return self.images[key]

@@ -10,8 +10,12 @@ images once (base_images.py) and substitute them for the public references (buil
 * ``debian:bookworm-slim`` / ``debian:trixie-slim``: the ``minbase`` root filesystem.
 * ``ghcr.io/astral-sh/uv:X.Y.Z``: ``FROM scratch`` with ``/uv`` and ``/uvx`` taken from the
   ``uv==X.Y.Z`` wheel on the Python package index.
-* ``ghcr.io/astral-sh/uv:X.Y.Z-python3.11-bookworm-slim`` (and ``3.13-trixie``): the matching
+* ``ghcr.io/astral-sh/uv:X.Y.Z-python3.13-trixie-slim`` (and the other Pythons): the matching
   Python stand-in with ``uv``/``uvx`` in ``/usr/local/bin``.
+
+A stand-in is made only for a reference upstream-images.toml lists as renderable: anything else
+(a tag upstream never published, or stopped publishing) raises UnlistedImage, an error rather
+than an unbuildable variant, so no test builds on an image a real build could not pull.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tests.support.upstream_images import require_listed
 from tests.support.variants import default_of
 
 #: The uv the template pins: the only uv a stand-in is made for.
@@ -31,7 +36,7 @@ FINAL_BASE = re.compile(r"^FROM \$\{(\w+)\} AS base\s*$", re.MULTILINE)
 #: Debian suite -> the Python minor version Debian packages there.
 DEBIAN_PYTHON = {"bookworm": "3.11", "trixie": "3.13"}
 DEBIAN_NUMBERS = {"12": "bookworm", "13": "trixie"}
-#: Python minor versions built another way on both suites (tests/support/pythons.py).
+#: Python minor versions built another way on both suites (tests/support/standins/pythons.py).
 OTHER_PYTHONS = ("3.12", "3.14", "3.15")
 PYTHON_SUITES_TEXT = (
     "only 3.11 (bookworm), 3.13 (trixie) and 3.12, 3.14, 3.15 (both) can be built offline here"
@@ -176,6 +181,7 @@ def _uv_spec(ref: str, tag: str, uv_version: str) -> StandIn:
 
 
 def stand_in(public_ref: str, uv_version: str) -> StandIn:
+    require_listed(public_ref)
     parts, tag = _split_ref(public_ref)
     if not parts:
         raise Unbuildable(f"{public_ref!r}: not an image reference")

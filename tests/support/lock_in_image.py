@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.base_images import ensure_local_image
 from tests.support.commands import run
 from tests.support.rendering import RenderedProject
+from tests.support.standins import local_image
 
 __all__ = ["lock_in_image", "uv_lock_in_image"]
 
 
 def uv_lock_in_image(path: Path, python: str, uv_version: str) -> None:
     """Run `uv lock` for the project at `path` in the uv stand-in for Python `python`."""
-    image = ensure_local_image(
+    image = local_image(
         f"ghcr.io/astral-sh/uv:{uv_version}-python{python}-trixie-slim", uv_version=uv_version
     )
     run(

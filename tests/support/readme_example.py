@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.commands import run
@@ -58,35 +57,6 @@ def run_readme_commands(project: Path, commands: list[list[str]]) -> None:
         # Lock only: the image is where the dependency gets built (the host may lack its
         # headers, or the project's Python).
         run(["env", "UV_NO_SYNC=1", *command], cwd=project, timeout=300)
-
-
-#: The cross build's example (multistage layout): a dependency without a wheel for the target.
-CROSS_SECTION = "Other platforms (arm64) and Podman"
-
-
-@dataclass(frozen=True)
-class CrossExample:
-    """The "Other platforms" example: uv commands, then two `docker build`s of the project."""
-
-    uv: list[list[str]]
-    #: The options of the cross build, which stops, and of the emulated build, which compiles.
-    cross: list[str]
-    emulated: list[str]
-
-
-def cross_example(project: Path) -> CrossExample:
-    readme = (project / "README.md").read_text()
-    blocks = code_blocks(readme, CROSS_SECTION, "sh")
-    assert len(blocks) == 1, f"{CROSS_SECTION!r} has {len(blocks)} sh blocks"
-    commands = shell_commands(blocks[0])
-    uv = [command for command in commands if command[0] == "uv"]
-    builds = [command for command in commands if command[0] != "uv"]
-    assert uv, commands
-    assert len(builds) == 2, builds
-    for build in builds:
-        assert build[:2] == ["docker", "build"], build
-        assert build[-1] == ".", build
-    return CrossExample(uv, builds[0][2:-1], builds[1][2:-1])
 
 
 def set_lists(project: Path, lines: dict[str, str]) -> None:

@@ -155,10 +155,15 @@ def own_service(
         before = lines[lines.index(line) - 1]
         return bool(re.match(r"[A-Z]+ ", line)) and not before.rstrip().endswith("\\")
 
-    kept = stable_anchor(docker_old, docker_new, ok=starts_an_instruction)
-    ours = "# payments team: keep this stage as it is\n"
-    edit_file(service.path / "Dockerfile", lambda text: text.replace(kept, ours + kept, 1))
-    service.kept["Dockerfile"] = ours + kept
+    try:
+        kept = stable_anchor(docker_old, docker_new, ok=starts_an_instruction)
+        ours = "# payments team: keep this stage as it is\n"
+        edit_file(service.path / "Dockerfile", lambda text: text.replace(kept, ours + kept, 1))
+        service.kept["Dockerfile"] = ours + kept
+    except AssertionError:  # a rewritten Dockerfile (issue 20): the owner's line at the end
+        ours = 'LABEL com.example.team="payments"\n'
+        edit_file(service.path / "Dockerfile", lambda text: text + ours)
+        service.kept["Dockerfile"] = ours
     # A comment if the template rewrote one, else any line (the resolution takes the template's).
     try:
         clash = changed_line(docker_old, docker_new, ok=lambda line: line.startswith("# "))

@@ -25,7 +25,7 @@ from tests.support.rendering import copy_project, project_files
 from tests.support.variants import TEMPLATE_ROOT
 
 #: What a snapshot of the template holds: the parts Copier reads.
-TEMPLATE_PARTS = ("copier.yml", "validators.jinja", "template", "hooks")
+TEMPLATE_PARTS = ("copier.yml", "validators.jinja", "dockerfile_macros.jinja", "template", "hooks")
 RELEASES_FILE = TEMPLATE_ROOT / "RELEASES.toml"
 #: The change the update target ("HEAD+1") makes to the template now: a line in .gitignore.
 NEWER_COMMIT_LINE = "# copier-uv-docker update test: this line comes from the newer commit\n"

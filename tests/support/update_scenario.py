@@ -16,6 +16,11 @@ from tests.support.releases import TemplateRepo, commit_all, edit_file, render_r
 PACKAGE = "my_service"  # the default project_name, my-service
 OLD_ENV_LINE = "    PYTHONUNBUFFERED=1 \\\n"
 NEW_ENV_LINES = "    PYTHONUNBUFFERED=1 \\\n    PYTHONFAULTHANDLER=1 \\\n"
+#: The Dockerfile source of each image layout.
+DOCKERFILES = [
+    f"template/{{% if image_layout == '{layout}' %}}Dockerfile{{% endif %}}.jinja"
+    for layout in ("multistage", "uv-image", "standalone")
+]
 RUN_SH = "template/{% if use_run_script %}run.sh{% endif %}.jinja"
 DEV_SH = "template/{% if use_run_script %}dev.sh{% endif %}.jinja"
 COMPOSE = "template/{% if use_compose %}compose.yaml{% endif %}.jinja"
@@ -46,7 +51,8 @@ def make_releases(root: Path) -> TemplateRepo:
     template.put(snapshot("HEAD"))
     template.commit("the template as it is now", tag="0.1.0")
 
-    template.edit("template/Dockerfile.jinja", OLD_ENV_LINE, NEW_ENV_LINES)
+    for dockerfile in DOCKERFILES:
+        template.edit(dockerfile, OLD_ENV_LINE, NEW_ENV_LINES)
     template.edit("template/.dockerignore", "*.swp\n", "*.swp\n*.orig\n*.rej\n")
     template.edit(
         COMPOSE, "            - .venv/\n", "            - .venv/\n            - .pytest_cache/\n"

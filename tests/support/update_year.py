@@ -82,13 +82,16 @@ def new_dev_tool(template: TemplateRepo) -> None:
 
 
 def dockerfile_improvement(template: TemplateRepo) -> None:
-    """A synthetic one: Python's fault handler on, in every stage built on the base stage."""
-    name = "template/Dockerfile.jinja"
-    text = template.read(name)
-    assert text.count("\nWORKDIR /app\n") >= 1, f"{name}: no WORKDIR /app line"
-    template.write(
-        name, text.replace("\nWORKDIR /app\n", "\nWORKDIR /app\nENV PYTHONFAULTHANDLER=1\n", 1)
-    )
+    """A synthetic one: Python's fault handler on, after the first WORKDIR /app of each layout's
+    Dockerfile."""
+    dockerfiles = sorted((template.path / "template").glob("*Dockerfile*.jinja"))
+    assert dockerfiles, "the template has no Dockerfile"
+    for path in dockerfiles:
+        text = path.read_text()
+        assert "\nWORKDIR /app\n" in text, f"{path.name}: no WORKDIR /app line"
+        path.write_text(
+            text.replace("\nWORKDIR /app\n", "\nWORKDIR /app\nENV PYTHONFAULTHANDLER=1\n", 1)
+        )
 
 
 def bump_action_pins(template: TemplateRepo) -> None:

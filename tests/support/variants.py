@@ -61,14 +61,11 @@ VARIANTS: list[Variant] = [
         {"service_kind": "cli", "image_layout": "standalone", "base_os": "bookworm"},
     ),
     Variant("web-bookworm-py311", {"base_os": "bookworm", "python_version": "3.11"}),
+    # uv's derived images exist on trixie and alpine only (uv-image on bookworm is refused):
+    # the layout with a Python other than the default.
     Variant(
-        "cli-uv-image-bookworm-py311",
-        {
-            "service_kind": "cli",
-            "image_layout": "uv-image",
-            "base_os": "bookworm",
-            "python_version": "3.11",
-        },
+        "cli-uv-image-py312",
+        {"service_kind": "cli", "image_layout": "uv-image", "python_version": "3.12"},
     ),
     Variant("py312", {"python_version": "3.12"}),
     Variant("py314", {"python_version": "3.14"}),
@@ -142,6 +139,8 @@ VARIANTS: list[Variant] = [
             "ca_certificate_secret": True,
         },
     ),
+    # Dependencies without wheels: the package lists (tests/docker/test_system_packages.py)
+    Variant("system-packages", {"system_packages": True}),
     # A private package index, its credentials BuildKit secrets (tests/docker/test_private_index.py)
     Variant(
         "private-index",

@@ -1,9 +1,10 @@
 """Update tier: a team that added system packages months after `copier copy` keeps them.
 
-The project is rendered from the temporary release 0.1.0 (tests/support/update_scenario.py),
-gets the rendered README's example ("Dependencies without wheels": its `uv add` and its two
-`ARG ...PACKAGES=` lines in the Dockerfile), and is updated to 0.2.0, which changes another
-Dockerfile line, then to 0.3.0: the lists stay as the team wrote them, with no conflict.
+The project is rendered from the temporary release 0.1.0 (tests/support/update_scenario.py)
+with the answer system_packages on, gets the rendered README's example ("Dependencies
+without wheels": its `uv add` and its two `ARG ...PACKAGES=` lines in the Dockerfile), and
+is updated to 0.2.0, which changes another Dockerfile line, then to 0.3.0: the lists stay as
+the team wrote them, with no conflict.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.update
 
 
 def test_copier_update_keeps_the_teams_package_lists(releases, tmp_path: Path) -> None:
-    project = new_project(releases, tmp_path)
+    project = new_project(releases, tmp_path, system_packages=True)
     commands, lines = readme_example(project)
     run_readme_commands(project, commands)
     set_lists(project, lines)

@@ -21,12 +21,12 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from tests.support import pythons
 from tests.support.build_lock import build_lock
 from tests.support.commands import first_line, run
 from tests.support.engine import engine_problem
 from tests.support.image_refs import PREFIX, UV_VERSION, BuildFailed, StandIn, Unbuildable, stand_in
-from tests.support.local_images import (
+from tests.support.standins import pythons
+from tests.support.standins.local_images import (
     IMAGE_CA_BUNDLE,
     build_debian,
     build_image,

@@ -19,8 +19,8 @@ from pathlib import Path
 from tests.support.build_lock import file_lock
 from tests.support.engine import docker
 from tests.support.image_refs import PREFIX, BuildFailed
-from tests.support.local_images import image_id
-from tests.support.registry import LocalRegistry
+from tests.support.standins.local_images import image_id
+from tests.support.standins.registry import LocalRegistry
 
 #: The storage of the platform registry (``LocalRegistry.start(storage=STORAGE)``).
 STORAGE = Path("/var/tmp") / f"{PREFIX}-platform-registry"

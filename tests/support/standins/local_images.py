@@ -22,7 +22,7 @@ from tests.support.builds import docker_build
 from tests.support.commands import first_line
 from tests.support.engine import docker
 from tests.support.image_refs import PREFIX, BuildFailed, StandIn, Unbuildable
-from tests.support.rootfs import debian_mirror, debootstrapped
+from tests.support.standins.rootfs import debian_mirror, debootstrapped
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,18 @@ def host_ca_bundle() -> bytes:
 
 
 def build_image(
-    name: str, dockerfile: str, files: dict[str, bytes], digest: str, platform: str = ""
+    name: str,
+    dockerfile: str,
+    files: dict[str, bytes],
+    digest: str,
+    platform: str = "",
+    *,
+    context: Path | None = None,
 ) -> None:
-    """`name` built from `dockerfile` and `files` (for `platform`, default this machine's)."""
+    """`name` built from `dockerfile` and `files` (for `platform`, default this machine's), in
+    a temporary build context or in `context`, a directory that already holds more."""
     with tempfile.TemporaryDirectory(prefix=f"{PREFIX}-ctx-") as tmp:
-        ctx = Path(tmp)
+        ctx = context or Path(tmp)
         (ctx / "Dockerfile").write_text(dockerfile)
         for filename, content in files.items():
             (ctx / filename).write_bytes(content)
@@ -159,15 +166,26 @@ def ca_recipe(ca: bytes) -> str:
     return "ca " + hashlib.sha256(ca).hexdigest()
 
 
-def ensure_with_ca(name: str, dockerfile: str, *, parent: str) -> str:
-    """`name` built from `dockerfile` on `parent` with this machine's CA bundle in its context."""
+def ensure_with_ca(
+    name: str,
+    dockerfile: str,
+    *,
+    parent: str,
+    platform: str = "",
+    more_files: tuple[str, Callable[[], dict[str, bytes]]] | None = None,
+) -> str:
+    """`name` built from `dockerfile` on `parent` with this machine's CA bundle in its context,
+    for `platform` (default this machine's). `more_files`: (what names them in the recipe, what
+    makes them when the image is built) for files beside the CA bundle."""
     ca = host_ca_bundle()
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(parent)}"
-    return ensure(
-        name,
-        recipe,
-        lambda digest: build_image(name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    named = [more_files[0]] if more_files else []
+    recipe = "\n".join([dockerfile, ca_recipe(ca), *named, f"parent {image_id(parent)}"])
+
+    def build(digest: str) -> None:
+        files = {"ca-certificates.crt": ca, **(more_files[1]() if more_files else {})}
+        build_image(name, dockerfile, files, digest, platform)
+
+    return ensure(name, recipe, build)
 
 
 def build_debian(spec: StandIn) -> str:

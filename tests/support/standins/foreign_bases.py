@@ -45,22 +45,19 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.support import base_images
 from tests.support.engine import docker, engine_problem
 from tests.support.image_refs import PREFIX, UV_VERSION, BuildFailed, StandIn, Unbuildable, stand_in
-from tests.support.local_images import (
+from tests.support.standins import base_images
+from tests.support.standins.local_images import (
     CA_LINES,
-    build_image,
-    ca_recipe,
     ensure,
-    host_ca_bundle,
-    image_id,
+    ensure_with_ca,
     import_rootfs,
 )
-from tests.support.local_images import rootfs as local_rootfs
-from tests.support.platform_registry import publish
-from tests.support.registry import LocalRegistry
-from tests.support.rootfs import debian_mirror
+from tests.support.standins.local_images import rootfs as local_rootfs
+from tests.support.standins.platform_registry import publish
+from tests.support.standins.registry import LocalRegistry
+from tests.support.standins.rootfs import debian_mirror
 
 ARCH = "arm64"
 PLATFORM = f"linux/{ARCH}"
@@ -85,10 +82,6 @@ def emulation_problem() -> str | None:
 
 def _name(spec: StandIn) -> str:
     return f"{spec.name}-{ARCH}"
-
-
-def _build(name: str, dockerfile: str, files: dict[str, bytes], digest: str) -> None:
-    build_image(name, dockerfile, files, digest, PLATFORM)
 
 
 def _drop_externally_managed(root: Path) -> None:
@@ -191,7 +184,6 @@ def _build_debian(spec: StandIn) -> str:
     root = python_rootfs(spec.suite)
     minbase = local_rootfs(spec.suite)
     extra = sorted(installed_packages(root) - installed_packages(minbase))
-    ca = host_ca_bundle()
     dockerfile = f"""\
 FROM {root}
 RUN dpkg --purge {" ".join(extra)} \\
@@ -200,19 +192,12 @@ RUN dpkg --purge {" ".join(extra)} \\
 {CA_LINES}
 CMD ["bash"]
 """
-    name = _name(spec)
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(root)}"
-    return ensure(
-        name,
-        recipe,
-        lambda digest: _build(name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    return ensure_with_ca(_name(spec), dockerfile, parent=root, platform=PLATFORM)
 
 
 def _build_python(spec: StandIn) -> str:
     rootfs = python_rootfs(spec.suite)
     mirror = debian_mirror(spec.suite)
-    ca = host_ca_bundle()
     # COPY, ADD and ENV only: nothing runs emulated. ADD unpacks the headers' tar.
     dockerfile = f"""\
 FROM {rootfs}
@@ -221,19 +206,15 @@ ADD python-headers.tar /
 {CA_LINES}
 CMD ["python3"]
 """
-    name = _name(spec)
     # The headers are the parent's own Python's version, so the parent's id names them too.
     headers = f"headers usr/include of libpython{spec.python}-dev, the parent's version"
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\n{headers}\nparent {image_id(rootfs)}"
-
-    def build(digest: str) -> None:
-        files = {
-            "ca-certificates.crt": ca,
-            "python-headers.tar": _python_headers(rootfs, spec.python, mirror),
-        }
-        _build(name, dockerfile, files, digest)
-
-    return ensure(name, recipe, build)
+    return ensure_with_ca(
+        _name(spec), dockerfile, parent=rootfs, platform=PLATFORM,
+        more_files=(
+            headers,
+            lambda: {"python-headers.tar": _python_headers(rootfs, spec.python, mirror)},
+        ),
+    )  # fmt: skip
 
 
 def _build_uv(spec: StandIn) -> str:

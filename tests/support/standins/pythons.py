@@ -1,9 +1,9 @@
 """Stand-ins for ``python:3.12-slim-*``, ``python:3.14-slim-*`` and ``python:3.15-slim-*``.
 
-Debian bookworm and trixie package only 3.11 and 3.13 (tests/support/base_images.py), so:
+Debian bookworm and trixie package only 3.11 and 3.13 (tests/support/standins/base_images.py), so:
 
 * **3.12** is this machine's pyenv build (``pyenv prefix 3.12.x``), made self-contained by
-  :mod:`tests.support.relocatable_python` and copied into ``/usr/local`` of the
+  :mod:`tests.support.standins.relocatable_python` and copied into ``/usr/local`` of the
   Debian stand-in, with the ``python``/``python3``/``python3.12`` names the official image has.
 * **3.14 and 3.15** are Debian sid's ``python3.14``/``python3.15`` packages: the image is a
   sid ``debootstrap --variant=minbase --include=python3.X,libpython3.X-dev`` root filesystem
@@ -42,17 +42,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tests.support import relocatable_python
-from tests.support.builds import docker_build
-from tests.support.image_refs import PREFIX, PYTHON_SUITES_TEXT, BuildFailed, StandIn, Unbuildable
-from tests.support.local_images import (
+from tests.support.image_refs import PREFIX, PYTHON_SUITES_TEXT, StandIn, Unbuildable
+from tests.support.standins import relocatable_python
+from tests.support.standins.local_images import (
     CA_LINES,
     IMAGE_CA_BUNDLE,
-    RECIPE_LABEL,
     build_debian,
     build_image,
     ca_recipe,
     ensure,
+    ensure_with_ca,
     host_ca_bundle,
     image_id,
     rootfs,
@@ -120,27 +119,15 @@ CMD ["python3"]
                 relocatable_python.relocatable_tree(source, tree)
             except relocatable_python.Unavailable as exc:
                 raise Unbuildable(str(exc)) from exc
-            _docker_build_with_tree(spec.name, dockerfile, tree, ca, digest)
+            files = {"ca-certificates.crt": ca}
+            build_image(spec.name, dockerfile, files, digest, context=tree.parent)
 
     return ensure(spec.name, recipe, build)
-
-
-def _docker_build_with_tree(name: str, dockerfile: str, tree: Path, ca: bytes, digest: str) -> None:
-    context = tree.parent
-    (context / "Dockerfile").write_text(dockerfile)
-    (context / "ca-certificates.crt").write_bytes(ca)
-    result = docker_build(
-        context, tag=name, options=["--label", f"{RECIPE_LABEL}={digest}"], check=False
-    )
-    if result.returncode != 0:
-        tail = "\n".join((result.stderr + result.stdout).splitlines()[-40:])
-        raise BuildFailed(f"docker build of {name} failed:\n{tail}")
 
 
 def _from_sid(spec: StandIn) -> str:
     minor = spec.minor
     base = rootfs("sid", (f"python{minor}", f"libpython{minor}-dev"))
-    ca = host_ca_bundle()
     dockerfile = f"""\
 FROM {base}
 ENV LANG=C.UTF-8
@@ -154,9 +141,4 @@ RUN ln -s /usr/bin/python{minor} /usr/local/bin/python{minor} \\
 {CA_LINES}
 CMD ["python3"]
 """
-    recipe = f"{dockerfile}\n{ca_recipe(ca)}\nparent {image_id(base)}"
-    return ensure(
-        spec.name,
-        recipe,
-        lambda digest: build_image(spec.name, dockerfile, {"ca-certificates.crt": ca}, digest),
-    )
+    return ensure_with_ca(spec.name, dockerfile, parent=base)

@@ -14,7 +14,7 @@ Two sources of interpreters:
   shared/docs/host-pythons.md), shared-library builds whose extension modules link the host's
   libssl, libffi, libsqlite3, ... ;
 * :func:`debian_interpreter`: Debian's own ``python3.X`` package from a root filesystem image
-  of another architecture (the arm64 stand-ins' root, tests/support/foreign_bases.py), read
+  of another architecture (the arm64 stand-ins' root, tests/support/standins/foreign_bases.py), read
   with ``docker export`` from a container that is created, never started, so nothing runs
   emulated. Debian's interpreter is one static binary (no libpython), and the stdlib's
   extension modules link the libraries of that root, which are bundled from it.
@@ -24,7 +24,7 @@ Users, one mechanism:
 * the local ``python:3.12-slim-*`` stand-ins put a pyenv tree in ``/usr/local`` (where the
   official images have their Python);
 * the standalone layout's test mirror packs either as ``python/...`` in an archive shaped like
-  python-build-standalone's ``install_only`` archive (tests/support/python_mirror.py): the
+  python-build-standalone's ``install_only`` archive (tests/support/standins/python_mirror.py): the
   host's pyenv build for amd64 builds, Debian's arm64 interpreter for arm64 builds.
 
 Left out, as none of the tests need them: the test suite, IDLE, tkinter (X11 libraries),

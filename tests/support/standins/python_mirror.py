@@ -17,13 +17,13 @@ own mirror with two build arguments the template forwards to that step:
 
 This mirror serves both: one archive shaped like python-build-standalone's ``install_only``
 archive (``python/bin``, ``python/lib``, ``python/include``), made self-contained by
-tests/support/relocatable_python.py so it runs on a plain ``debian:*-slim``, and a downloads
+relocatable_python.py (beside this file) so it runs on a plain ``debian:*-slim``, and a downloads
 list naming it by its canonical GitHub URL, so the mirror rewrite is what brings the build
 here. ``requests`` records every path asked for. The archive is made from:
 
 * for this machine's architecture (x86_64), its pyenv build of the variant's Python;
 * for ``aarch64`` (arm64 builds), Debian's own arm64 ``python3.X`` package, read from the arm64
-  root filesystem the arm64 stand-ins are made of (tests/support/foreign_bases.py), so only the
+  root filesystem the arm64 stand-ins are made of (foreign_bases.py), so only the
   Python Debian packages there exists for arm64: 3.13 (trixie) and 3.11 (bookworm). Its
   downloads-list key and file name carry the aarch64 triple
   (``cpython-3.13.5-linux-aarch64-gnu``, ``...-aarch64-unknown-linux-gnu-install_only.tar.gz``).
@@ -66,9 +66,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.support import foreign_bases, relocatable_python
 from tests.support.image_refs import DEBIAN_PYTHON
-from tests.support.local_images import image_id
+from tests.support.standins import foreign_bases, relocatable_python
+from tests.support.standins.local_images import image_id
 
 __all__ = ["PythonMirror"]
 
@@ -86,7 +86,7 @@ FOREIGN_ARCHES = {"aarch64"}
 def _archive(minor: str, arch: str) -> tuple[Path, str]:
     """(install_only-shaped archive of CPython `minor` for `arch`, its version), cached on disk:
     this machine's pyenv build for its own architecture, Debian's python3 package of the
-    foreign root filesystem (tests/support/foreign_bases.py) for another."""
+    foreign root filesystem (foreign_bases.py) for another."""
     if arch == platform.machine():
         source = relocatable_python.pyenv_interpreter(minor)
         return _cached(f"v1 {source.identity}", source.version, lambda _: source)
