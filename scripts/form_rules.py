@@ -39,6 +39,8 @@ def not_containing(chars: str) -> dict[str, Any]:
     return {"not": {"pattern": f"[{chars}]"}}
 
 
+#: A Python identifier in ASCII, as web_app's validator allows it.
+IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*"
 HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?"
 #: A path in a repository: no `.` or `..` part (a part may start with one dot, as .github).
 REPO_PATH = r"\.?[A-Za-z0-9_-][A-Za-z0-9._-]*(/\.?[A-Za-z0-9_-][A-Za-z0-9._-]*)*"
@@ -190,6 +192,32 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 "use_catalog_info",
             )
         },
+        # A service made from the form is a new repository: there is no project to adopt.
+        "existing_project": [
+            *yes_or_no,
+            Rule("has no pyproject.toml", {"const": False}),
+            Rule("has a requirements.txt and no pyproject.toml"),
+            Rule("has no uv.lock"),
+        ],
+        "web_app": [
+            Rule(
+                "as module:attribute",
+                {
+                    "pattern": whole(
+                        "[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*"
+                    )
+                },
+            ),
+        ],
+        "health_path": [
+            Rule("Give a path starting with /", {"pattern": whole("(/[A-Za-z0-9._~/-]{0,200})?")})
+        ],
+        "console_script": [
+            Rule(
+                "the name of a console script",
+                {"pattern": whole("[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")},
+            ),
+        ],
         # Choices' own validators: alpine is refused with the standalone layout, bookworm with
         # uv's derived image (none published since uv 0.10.0).
         "base_os": [

@@ -25,6 +25,9 @@ from tests.support.variants import VARIANTS, Variant
 
 environment.setup()
 
+# The fixture projects' own tests are theirs: they run in the adopted images, not here.
+collect_ignore = ["fixtures"]
+
 
 @pytest.fixture(scope="session")
 def render(copie_session) -> Renderer:

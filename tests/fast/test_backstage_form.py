@@ -28,10 +28,14 @@ ORG_DEFAULTS = TEMPLATE_ROOT / "docs" / "organisation-defaults.example.yml"
 PAGES: list[dict[str, Any]] = yaml.safe_load(TEMPLATE_FILE.read_text())["spec"]["parameters"]
 RELEASE = PAGES[-1]["properties"]["release"]["default"]
 FORM_ONLY = {"repoUrl": "github.com?owner=acme&repo=svc", "release": RELEASE}
+#: Asked only when adopting an existing project, which the form never does (its
+#: existing_project is false): the form never shows them. tests/fast/test_adopt_refusals.py
+#: checks Copier's refusals of them.
+ADOPTION_ONLY = {"web_app", "health_path", "console_script"}
 FREE_TEXT = [
     name
     for name, spec in copier_questions().items()
-    if spec.get("type", "str") == "str" and not spec.get("choices")
+    if spec.get("type", "str") == "str" and not spec.get("choices") and name not in ADOPTION_ONLY
 ]
 
 

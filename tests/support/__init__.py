@@ -19,6 +19,7 @@ Updates and releases
   update_year       a year of template releases against edited services: the conflicts
   workflow_steps    a GitHub Actions job's shell steps, run here as the runner would
   release_path      an owner's path between two real releases
+  adoption          adopting an existing service with the README's command, as written
 Running things
   environment       isolation from the developer's settings; this machine's Pythons
   host_pythons      this machine's pyenv interpreters

@@ -181,6 +181,8 @@ def accepted_answers(draw) -> dict[str, Any]:
             answers[name] = draw(st.booleans())
         elif "choices" in spec:
             answers[name] = draw(st.sampled_from(choice_values(name)))
+    # Adoption needs a uv project in the destination: tests/docker/test_adopt.py adopts fixtures.
+    answers["existing_project"] = False
     if answers["base_os"] == "alpine" and answers["image_layout"] == "standalone":
         answers["base_os"] = draw(st.sampled_from(["trixie", "bookworm"]))
     # The index URL is asked only with an index name (Copier validates any answer it is given).
@@ -287,5 +289,17 @@ refused_answers: dict[str, st.SearchStrategy[str]] = {
         hosts.filter(lambda host: any(c.isalpha() for c in host)).map(
             lambda host: f"https://{host.upper()}/simple/"
         ),
+    ),
+    "web_app": st.one_of(
+        st.sampled_from(["app.main", "app/main.py:app", "app.main:", ":app", "1app:app"]),
+        st.sampled_from(["app.main:app", "notes.wsgi:app"]).map(lambda app: app + "\n"),
+    ),
+    "health_path": st.one_of(
+        st.sampled_from(["health", "/health?full=1", "/it's", '/"x"', "//" + "a" * 200]),
+        st.just("/health\n"),
+    ),
+    "console_script": st.one_of(
+        st.sampled_from(["", "py app", "-py-app", "py-app-", "a" * 101]),
+        st.just("py-app\n"),
     ),
 }
