@@ -3,7 +3,8 @@
 Runs in the rendered project (its working directory). Idempotent: a lock that already
 matches pyproject.toml is left alone, so `copier update` re-locks only when the template
 or the user changed pyproject.toml. When uv or the network is missing it says so in one
-line and exits 0: the project is still usable, and `uv lock` can be run later.
+line and exits 0: the project is still usable, and `uv lock` can be run later. When `uv lock`
+itself fails, uv's own last lines follow (its cause lines say why; a paraphrase would hide them).
 """
 
 import shutil
@@ -25,6 +26,16 @@ def reason(result: subprocess.CompletedProcess[str]) -> str:
         if line.startswith(("error:", "\u00d7")):  # uv's "error:" and its "\u00d7" cause lines
             return line
     return lines[0] if lines else f"exit status {result.returncode}"
+
+
+#: How many of uv's last output lines a failed lock shows: its error and cause chain, and hints.
+UV_LINES = 10
+
+
+def last_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """uv's own last non-blank output lines, as it wrote them."""
+    output = result.stderr or result.stdout
+    return [line.rstrip() for line in output.splitlines() if line.strip()][-UV_LINES:]
 
 
 def cannot_lock(what: str) -> int:
@@ -55,7 +66,13 @@ def main() -> int:
         return 0
     result = run_uv("lock")
     if result.returncode != 0:
-        return cannot_lock(f"`uv lock` failed ({reason(result)}), so uv.lock was not written")
+        print("lock: `uv lock` failed, so uv.lock was not written; uv said:")
+        for line in last_lines(result):
+            print(f"    {line}")
+        return cannot_lock(
+            "the image will not build (its Dockerfile runs `uv sync --locked`) until `uv lock`"
+            " succeeds: fix what uv said"
+        )
     print("lock: wrote uv.lock")
     return 0
 

@@ -42,6 +42,8 @@ def not_containing(chars: str) -> dict[str, Any]:
 #: A Python identifier in ASCII, as web_app's validator allows it.
 IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*"
 HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?"
+#: A path in a repository: no `.` or `..` part (a part may start with one dot, as .github).
+REPO_PATH = r"\.?[A-Za-z0-9_-][A-Za-z0-9._-]*(/\.?[A-Za-z0-9_-][A-Za-z0-9._-]*)*"
 #: copier.yml's unprintable_pattern: control characters, whitespace but the plain space,
 #: surrogates, U+FFFE and U+FFFF.
 UNPRINTABLE = (
@@ -169,6 +171,12 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             Rule("Give the index's host as a DNS name"),
             Rule("Give the index's port as a number from 1 to 65535"),
             Rule("without spaces, a query or a fragment"),
+        ],
+        "organisation_defaults": [
+            Rule(
+                "Give the data file's",
+                {"pattern": whole(f"(https?://{HOST}(/[A-Za-z0-9._~%+-]*)*|{REPO_PATH})?")},
+            ),
         ],
         **{
             name: yes_or_no

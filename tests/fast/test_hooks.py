@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.support.commands import run
 from tests.support.variants import TEMPLATE_ROOT
 
 HOOKS = TEMPLATE_ROOT / "hooks"
@@ -47,6 +51,40 @@ def test_lock_hook_without_uv_says_so_in_one_line(project_copy: Path) -> None:
     )
     assert result.stdout.count("\n") == 1
     assert "uv is not installed" in result.stdout
+    assert not (project_copy / "uv.lock").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "env"),
+    [
+        # No interpreter here satisfies it, and uv may not download one: uv's one error line
+        # and its hint.
+        (r'requires-python = ".*"', 'requires-python = ">=3.99"', {"UV_PYTHON_DOWNLOADS": "never"}),
+        # Offline, a package not in uv's cache: the cause is on the line after uv's error line.
+        (r"dependencies = \[", 'dependencies = [ "zz-not-in-any-cache>=1",', {"UV_OFFLINE": "1"}),
+    ],
+    ids=["no-interpreter", "offline-unknown-package"],
+)  # fmt: skip
+def test_failed_lock_shows_uvs_own_lines_and_what_it_blocks(
+    project_copy: Path, old: str, new: str, env: dict[str, str]
+) -> None:
+    pyproject = project_copy / "pyproject.toml"
+    changed, count = re.subn(old, new, pyproject.read_text(), count=1)
+    assert count == 1, old
+    pyproject.write_text(changed)
+    (project_copy / "uv.lock").unlink()
+    uv = run(["uv", "lock"], cwd=project_copy, check=False, env={**os.environ, **env})
+    assert uv.returncode != 0
+    uv_lines = [line.rstrip() for line in uv.stderr.splitlines() if line.strip()][-10:]
+    assert len(uv_lines) >= 2, uv.stderr  # a cause or a hint beyond the first error line
+
+    out = hook("lock_dependencies.py", project_copy, **env).stdout
+    shown = [line.strip() for line in out.splitlines()]
+    for line in uv_lines:
+        assert line.strip() in shown, (line, out)
+    assert "the image will not build" in out
+    assert "until `uv lock` succeeds" in out
+    assert f"run `uv lock` in {project_copy}" in out
     assert not (project_copy / "uv.lock").exists()
 
 

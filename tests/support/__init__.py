@@ -16,6 +16,8 @@ Answers and rendering
 Updates and releases
   releases          temporary template and project repositories, tagged releases
   update_scenario   the update tier's releases 0.1.0-0.3.0 and an owner's edits
+  update_year       a year of template releases against edited services: the conflicts
+  workflow_steps    a GitHub Actions job's shell steps, run here as the runner would
   release_path      an owner's path between two real releases
   adoption          adopting an existing service with the README's command, as written
 Running things

@@ -47,6 +47,13 @@ BAD_ANSWERS = [
     pytest.param({"dockerhub_mirror": "mirror.example/"}, "trailing slash", id="hub-slash"),
     pytest.param({"ghcr_mirror": ""}, "registry host", id="ghcr-empty"),
     pytest.param({"ghcr_mirror": "Mirror Host"}, "registry host", id="ghcr-space"),
+    pytest.param(
+        {"organisation_defaults": "https://u:pw@config.example/org.yml"},
+        "without credentials",
+        id="org-defaults-credentials",
+    ),
+    pytest.param({"organisation_defaults": "../org.yml"}, "without . or ..", id="org-defaults-up"),
+    pytest.param({"organisation_defaults": "ftp://h/o.yml"}, "http(s) URL", id="org-defaults-ftp"),
     # Issue 22: what Docker or uv cannot read, each refused with what is wrong with it.
     pytest.param({"ghcr_mirror": "Mirror.example.com"}, "in lowercase", id="ghcr-upper"),
     pytest.param({"ghcr_mirror": "mirror.example:0"}, "from 1 to 65535", id="ghcr-port-0"),

@@ -125,6 +125,7 @@ VARIANTS: list[Variant] = [
             "ca_certificate_secret": True,
             "package_index_name": "internal",
             "package_index_url": "https://pkgs.example.com/simple/",
+            "organisation_defaults": "https://config.example.com/platform/organisation-defaults.yml",
         },
     ),
     Variant(

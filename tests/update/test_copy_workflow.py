@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from tests.support.commands import git
 from tests.support.releases import TemplateRepo, commit_all, release_commits, snapshot
 from tests.support.rendering import update_project
 from tests.support.variants import TEMPLATE_ROOT, copier_questions
+from tests.support.workflow_steps import expression
 
 pytestmark = pytest.mark.update
 
@@ -34,11 +34,6 @@ WORKFLOW = TEMPLATE_ROOT / ".github" / "workflows" / "copier-copy.yml"
 BACKSTAGE_TEMPLATE = TEMPLATE_ROOT / "catalog-info.yaml"
 ORG_DEFAULTS = TEMPLATE_ROOT / "docs" / "organisation-defaults.example.yml"
 COPY_STEPS = ("Write the answers file", "copier copy from the template's git URL at the release")
-
-
-def expression(value: str, context: dict[str, str]) -> str:
-    """GitHub's `${{ a.b }}` substitution, for the plain references the workflow uses."""
-    return re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", lambda m: context[m.group(1)], value)
 
 
 def test_the_workflow_copies_from_the_git_url_and_the_service_updates(tmp_path: Path) -> None:
