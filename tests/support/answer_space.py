@@ -183,8 +183,13 @@ def accepted_answers(draw) -> dict[str, Any]:
             answers[name] = draw(st.sampled_from(choice_values(name)))
     # Adoption needs a uv project in the destination: tests/docker/test_adopt.py adopts fixtures.
     answers["existing_project"] = False
-    if answers["base_os"] == "alpine" and answers["image_layout"] == "standalone":
-        answers["base_os"] = draw(st.sampled_from(["trixie", "bookworm"]))
+    # base_os choices' own validators refuse two pairs (copier.yml): draw another base_os.
+    refused = {("standalone", "alpine"), ("uv-image", "bookworm")}
+    if (answers["image_layout"], answers["base_os"]) in refused:
+        others = [
+            os for os in choice_values("base_os") if (answers["image_layout"], os) not in refused
+        ]
+        answers["base_os"] = draw(st.sampled_from(others))
     # The index URL is asked only with an index name (Copier validates any answer it is given).
     answers["package_index_name"] = draw(st.one_of(st.just(""), INDEX_NAME))
     if answers["package_index_name"]:
