@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import arm64_probe
-from tests.support.builds import docker_build, failure_summary
+from tests.support.builds import docker_build, failure_summary, without_uv_cache
 from tests.support.containers import compilers, headers_beyond, image_paths, run_in_image
 from tests.support.docker_project import DockerProject
 from tests.support.engine import inspect
@@ -59,6 +59,7 @@ def test_a_dependency_without_an_arm64_wheel_compiles_emulated_with_the_listed_c
     session = docker_project.session
     arm64 = ["--platform", PLATFORM]
 
+    without_uv_cache(copy)
     failed = docker_build(
         copy,
         contexts=contexts,

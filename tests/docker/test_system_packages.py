@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.builds import failure_summary
+from tests.support.builds import failure_summary, without_uv_cache
 from tests.support.containers import (
     compilers,
     headers_beyond,
@@ -45,6 +45,7 @@ def test_a_source_only_dependency_fails_with_uvs_error_then_builds_with_the_read
     run_readme_commands(copy, commands)
     assert "psycopg-c" in (copy / "uv.lock").read_text()
 
+    without_uv_cache(copy)
     _, failed = docker_project.build(path=copy, name="no-lists", check=False)
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0

@@ -48,6 +48,14 @@ def docker_build(
         )  # fmt: skip
 
 
+def without_uv_cache(project: Path) -> None:
+    """Make the project's uv steps skip uv's cache (`[tool.uv] no-cache`). uv keeps the wheels it
+    compiles in the builder's shared cache mount, so a build meant to compile a source-only
+    dependency would otherwise reuse one an earlier build or run on this engine made."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.uv]\nno-cache = true\n")
+
+
 def failing_step_lines(output: str, stage: str) -> list[str]:
     """The lines the failing RUN step of `stage` printed, in a --progress=plain log."""
     step = re.search(rf"^#(\d+) \[(?:\S+/\S+ )?{stage} \d+/\d+\] RUN", output, re.MULTILINE)
