@@ -241,7 +241,7 @@ def test_compose_builds_with_the_credentials_from_the_environment(
 # Test-only stages appended to a copy of the rendered Dockerfile: the same build reads back the
 # uv cache mount its `deps` stage filled (a later build may find it garbage-collected).
 SCAN_CACHE = """
-FROM deps AS cache-scan
+FROM build AS cache-scan
 RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=needle \\
     (grep -rlFf /run/secrets/needle /root/.cache/uv || true) > /with-password \\
  && (grep -rlF corp_greeting /root/.cache/uv || true) > /with-package
