@@ -12,6 +12,7 @@ CI clone, so the tests tag the temporary repository themselves.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tomllib
 from collections.abc import Callable
@@ -169,5 +170,13 @@ def conflicted_files(dst: Path) -> list[str]:
     return sorted(set(out.split()))
 
 
+_MARKERS = re.compile(r"^<<<<<<< before updating$.*?^>>>>>>> after updating$", re.M | re.S)
+
+
 def has_markers(text: str) -> bool:
-    return "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
+    """Copier's inline conflict: both markers at the start of their own lines.
+
+    A file may quote a marker in its text (the template-update workflow tells owners what to
+    look for), so a bare substring is not a conflict.
+    """
+    return _MARKERS.search(text) is not None

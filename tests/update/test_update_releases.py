@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.commands import git, run
+from tests.support.commands import run
 from tests.support.expected_files import expected_files
 from tests.support.releases import (
     NEWER_COMMIT_LINE,
@@ -22,6 +22,7 @@ from tests.support.releases import (
     commit_all,
     conflicted_files,
     edit_file,
+    has_markers,
     rej_files,
     release_commits,
     render_release,
@@ -57,4 +58,5 @@ def test_release_updates_cleanly_to_head(
     expected = expected_files(variant, answers) | {"uv.lock", f"src/{package}/rules.py"}
     assert project_files(project) == expected
     run(["uv", "lock", "--check", "--offline"], cwd=project)
-    assert "<<<<<<<" not in git("diff", "HEAD", cwd=project)
+    marked = [name for name in project_files(project) if has_markers((project / name).read_text())]
+    assert marked == []
