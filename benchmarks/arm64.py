@@ -7,9 +7,9 @@ up (`bash scripts/docker-engine.sh up`):
 
 Per variant it renders the project (the copier tasks lock it), makes the base images for both
 platforms (the Docker tier's arm64 stand-ins, in its loopback platform registry; untimed) and
-builds the same Dockerfile three ways (benchmarks/arm64_report.py: amd64; linux/arm64 with the
-uv stages on the build platform; linux/arm64 fully emulated), each once untimed, then `--repeat`
-times cold (`--no-cache`) and after a one-line source edit, alternating the three kinds. Every
+builds the same Dockerfile two ways (benchmarks/arm64_report.py: amd64; linux/arm64 under QEMU),
+each once untimed, then `--repeat` times cold (`--no-cache`) and after a one-line source edit,
+alternating the two. Every
 image is checked (architecture, `uname -m`, the venv importing the edited package) before its
 time counts. It writes arm64.md and arm64.json into --out and prints the tables.
 """

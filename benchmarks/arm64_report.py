@@ -1,9 +1,10 @@
 """The arm64 benchmark's builds, ratios and report (no Docker here: benchmarks/arm64.py measures).
 
-Three builds of the same production image, from the same rendered Dockerfile: amd64 on this
-amd64 machine, linux/arm64 with the uv and Python stages on the build platform (the template's
-default), and linux/arm64 fully emulated (`--build-arg BUILD_STAGES_PLATFORM=linux/arm64`).
-Each arm64 median is reported over the amd64 median of the same phase.
+Two builds of the same production image, from the same rendered Dockerfile: amd64 on this
+amd64 machine, and linux/arm64, every step under QEMU (the Dockerfile has no cross build; this
+is what `docker buildx bake release` does on one runner). Each arm64 median is reported over
+the amd64 median of the same phase. With the `arm64_runner` answer the release workflow builds
+arm64 on a runner of that architecture instead; there is no arm64 machine here to time that.
 """
 
 from __future__ import annotations
@@ -25,19 +26,10 @@ class Build:
 
 
 AMD64 = Build("amd64", "amd64 (native)", "linux/amd64", "x86_64")
-CROSS = Build("cross", "arm64, uv stages on the build platform (default)", "linux/arm64", "aarch64")
-EMULATED = Build(
-    "emulated",
-    "arm64, fully emulated (BUILD_STAGES_PLATFORM=linux/arm64)",
-    "linux/arm64",
-    "aarch64",
-    {"BUILD_STAGES_PLATFORM": "linux/arm64"},
-)
-BUILDS = (AMD64, CROSS, EMULATED)
+EMULATED = Build("arm64", "arm64, every step under QEMU", "linux/arm64", "aarch64")
+BUILDS = (AMD64, EMULATED)
 #: (key, title) of each timed phase.
 PHASES = (("cold", "cold build"), ("edit", "rebuild after 1-line edit"))
-#: Issue 10's goal: the arm64 build at most this many times the amd64 build.
-GOAL_RATIO = 1.5
 
 COLD_NOTE = """\
 What "cold" means here: `docker build --no-cache`, so every step of the Dockerfile runs again
@@ -66,19 +58,14 @@ def ratios(builds: dict[str, Any]) -> dict[str, dict[str, float | None]]:
     }
 
 
-def goal_lines(results: dict[str, Any]) -> list[str]:
-    """PASS / FALL SHORT per variant and phase: the cross ratio against the goal, the emulated
-    ratio beside it."""
+def ratio_lines(results: dict[str, Any]) -> list[str]:
+    """The arm64 build over the amd64 build, per variant and phase (figures, not goals)."""
     lines = []
     for vid, r in results.items():
         rs = ratios(r["builds"])
         for phase, title in PHASES:
-            cross, emulated = rs[CROSS.key][phase], rs[EMULATED.key][phase]
-            ok = cross is not None and cross <= GOAL_RATIO
-            lines.append(
-                f"{'PASS' if ok else 'FALL SHORT'} {vid}, {title}: arm64 {fmt_ratio(cross)} "
-                f"amd64 (goal at most {GOAL_RATIO}x); fully emulated {fmt_ratio(emulated)}"
-            )
+            emulated = fmt_ratio(rs[EMULATED.key][phase])
+            lines.append(f"{vid}, {title}: arm64 under QEMU {emulated} amd64")
     return lines
 
 
@@ -118,7 +105,7 @@ def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     load = report["load"]
     lines = [
-        "# arm64 build time over amd64: uv stages on the build platform, and fully emulated",
+        "# arm64 build time over amd64, under QEMU",
         "",
         f"{measured_on(m)} ({m['buildkit']}, storage driver {m['storage_driver']}), "
         f"QEMU {m['qemu']} (qemu-user-static in binfmt_misc), uv {m['uv']}, template commit "
@@ -134,9 +121,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         COLD_NOTE,
         "",
-        f"## Goal: arm64 at most {GOAL_RATIO}x amd64",
+        "## arm64 over amd64",
         "",
-        *[f"- {line}" for line in goal_lines(report["results"])],
+        *[f"- {line}" for line in ratio_lines(report["results"])],
     ]
     lines += outcome_sections(report)
     lines += ["", "## Every sample", "", samples_table(report["results"]), ""]

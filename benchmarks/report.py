@@ -17,7 +17,7 @@ from tests.support.engine import docker
 from tests.support.image_refs import UV_VERSION
 from tests.support.variants import TEMPLATE_ROOT
 
-EDIT_LIMIT_BYTES = 100_000
+EDIT_LIMIT_BYTES = 16_000
 HEALTHY_LIMIT_S = 2.0
 
 

@@ -172,6 +172,9 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
             Rule("Give the index's port as a number from 1 to 65535"),
             Rule("without spaces, a query or a fragment"),
         ],
+        "arm64_runner": [
+            Rule("Give one runner label", {"pattern": whole("([A-Za-z0-9][A-Za-z0-9._-]{0,99})?")}),
+        ],
         "organisation_defaults": [
             Rule(
                 "Give the data file's",

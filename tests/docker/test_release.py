@@ -1,8 +1,10 @@
 """Docker tier, release: the rendered docker-bake.hcl's `release` target pushes one index for
-linux/amd64 and linux/arm64, with BuildKit's provenance attestation (mode=max), to a real
-registry on 127.0.0.1; each platform pulled by digest runs (arm64 under QEMU) and reports the
-version from the tag; cosign signs the pushed digest with a key pair made here, and verification
-fails once another image is pushed over the same tag.
+linux/amd64 and linux/arm64 (defaults: on one runner; cli: with `arm64_runner`, each platform
+pushed by digest and merged by the release workflow's own shell step), with BuildKit's
+provenance attestation (mode=max), to a real registry on 127.0.0.1; each platform pulled by
+digest runs (arm64 under QEMU) and reports the version from the tag; cosign signs the pushed
+digest with a key pair made here, and verification fails once another image is pushed over
+the same tag.
 
 The build runs on a private dockerd with the containerd image store (release_engine.py): the
 shared engine's classic store cannot hold attestations or two platforms under buildx 0.13.
@@ -33,6 +35,7 @@ from tests.support.release_engine import ReleaseEngine
 from tests.support.rendering import RenderedProject
 from tests.support.standins import ARM64, LocalRegistry, build_contexts, local_image
 from tests.support.variants import VARIANTS_BY_ID, Variant
+from tests.support.workflow_steps import JobRun, workflow_jobs
 
 #: Both kinds: a web service answers its health check, a CLI its --version.
 BOTH_KINDS = pytest.mark.parametrize(
@@ -73,28 +76,18 @@ def registry_get(host: str, path: str, accept: str = INDEX_TYPES) -> bytes:
 _RELEASES: dict[str, Release] = {}
 
 
-@pytest.fixture
-def release(
-    render,
-    variant: Variant,
-    platform_registry: LocalRegistry,
+def bake_release(
+    project: RenderedProject,
+    flags: list[str],
+    env: dict[str, str],
+    metadata: Path,
     local_registry: LocalRegistry,
-    release_engine: ReleaseEngine,
-) -> Release:
-    """`VERSION=… IMAGE=… docker buildx bake release --push`, once per variant and session."""
-    if variant.id in _RELEASES:
-        return _RELEASES[variant.id]
-    project = render(variant)
-    refs = image_refs(project.read("Dockerfile"))
-    contexts = build_contexts(list(refs.values()), platform=ARM64, registry=platform_registry)
-    repository = f"{local_registry.host}/releases/{variant.id}"
-    metadata = project.path.parent / f"{variant.id}-bake-metadata.json"
-    overrides = [f"--set=release.contexts.{ref}={ctx}" for ref, ctx in contexts.items()]
+) -> str:
+    """`docker buildx bake release` with `flags`; the pushed digest from its metadata file."""
     command = [
         "docker", "buildx", "bake", "--progress=plain", "--metadata-file", str(metadata),
-        *overrides, "--set=release.attest=type=sbom,disabled=true", "--push", "release",
+        *flags, "--set=release.attest=type=sbom,disabled=true", "release",
     ]  # fmt: skip
-    env = {**release_engine.env, "VERSION": VERSION, "IMAGE": repository}
     for attempt in (1, 2):
         with build_lock():
             result = subprocess.run(
@@ -106,14 +99,74 @@ def release(
         # The loopback registry itself failed (seen once in CI, at buildx's second push of the
         # same tag): a fault of the test server, not of the template. Pushed again, in view.
         warnings.warn(
-            f"{variant.id}: the loopback registry answered 5xx to the release push; pushed "
-            "again. Its errors:\n" + "\n".join(local_registry.errors()[-10:]),
+            f"{project.path.name}: the loopback registry answered 5xx to the release push; "
+            "pushed again. Its errors:\n" + "\n".join(local_registry.errors()[-10:]),
             stacklevel=1,
         )
     assert result.returncode == 0, (
         result.stderr[-6000:] + "\n--- registry errors\n" + "\n".join(local_registry.errors()[-20:])
     )
-    digest = json.loads(metadata.read_text())["release"]["containerimage.digest"]
+    return json.loads(metadata.read_text())["release"]["containerimage.digest"]
+
+
+def release_by_digest(
+    project: RenderedProject, flags: list[str], env: dict[str, str], repository: str,
+    local_registry: LocalRegistry, runner_temp: Path,
+) -> str:  # fmt: skip
+    """The release workflow with `arm64_runner`, its shell steps as written: each platform's
+    job bakes with the workflow's `set:` lines (here, one after the other on this machine; the
+    runner's native arm64 is QEMU here), and the image job merges the digests into one index."""
+    jobs = workflow_jobs(project.path / ".github" / "workflows" / "release.yml")
+    for job in jobs.values():
+        job["env"]["IMAGE"] = repository
+    (bake,) = [step for step in jobs["platform"]["steps"] if step.get("id") == "bake"]
+    # Pushed under the repository's `latest` tag rather than by digest: buildx's docker driver,
+    # the only one here (no buildkitd package, docker-engine.md), cannot push by digest; the
+    # runner's docker-container builder can. The image, its digest and the metadata are the same.
+    sets = [
+        entry.replace("push-by-digest=true,", "")
+        for entry in bake["with"]["set"]
+        .replace(project.answers["image_repository"], repository)
+        .split()
+    ]
+    for entry in jobs["platform"]["strategy"]["matrix"]["include"]:
+        metadata = runner_temp / f"bake-metadata-{entry['platform'].replace('/', '-')}.json"
+        platform_env = {**env, "PLATFORMS": entry["platform"]}
+        bake_release(project, [*flags, *(f"--set={s}" for s in sets)], platform_env, metadata,
+                     local_registry)  # fmt: skip
+        given = {"bake": {"metadata": metadata.read_text()}}
+        JobRun(jobs["platform"], project.path, runner_temp, extra_env=env, given=given).run()
+    tags = "\n".join(f"{repository}:{tag}" for tag in (VERSION, "1.4", "sha-0123abc"))
+    given = {"meta": {"tags": tags, "version": VERSION}}
+    image = JobRun(jobs["image"], project.path, runner_temp, extra_env=env, given=given)
+    return image.run(until="digest").outputs("digest")["digest"]
+
+
+@pytest.fixture
+def release(
+    render,
+    variant: Variant,
+    platform_registry: LocalRegistry,
+    local_registry: LocalRegistry,
+    release_engine: ReleaseEngine,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Release:
+    """The release workflow's build, once per variant and session: `VERSION=… IMAGE=… docker
+    buildx bake release --push` on one runner, or per platform and merged with `arm64_runner`."""
+    if variant.id in _RELEASES:
+        return _RELEASES[variant.id]
+    project = render(variant)
+    refs = image_refs(project.read("Dockerfile"))
+    contexts = build_contexts(list(refs.values()), platform=ARM64, registry=platform_registry)
+    repository = f"{local_registry.host}/releases/{variant.id}"
+    flags = [f"--set=release.contexts.{ref}={ctx}" for ref, ctx in contexts.items()]
+    env = {**release_engine.env, "VERSION": VERSION, "IMAGE": repository}
+    if project.answers.get("arm64_runner"):
+        runner_temp = tmp_path_factory.mktemp(f"{variant.id}-runner-temp")
+        digest = release_by_digest(project, flags, env, repository, local_registry, runner_temp)
+    else:
+        metadata = project.path.parent / f"{variant.id}-bake-metadata.json"
+        digest = bake_release(project, [*flags, "--push"], env, metadata, local_registry)
     path = repository.removeprefix(f"{local_registry.host}/")
     index = json.loads(registry_get(local_registry.host, f"{path}/manifests/{VERSION}"))
     assert local_registry.digest(f"{path}:{VERSION}") == digest

