@@ -205,7 +205,9 @@ class Page:
 
 def parameters(config: dict[str, Any], defaults: dict[str, Any]) -> list[dict[str, Any]]:
     asked = copier_questions.questions(config)
-    table = form_rules.rules(copier_questions.constants(config))
+    table = form_rules.rules(
+        copier_questions.constants(config), copier_questions.refused_layouts(config)
+    )
     for name in table:
         if name not in asked:
             raise Untranslatable(f"form_rules has a rule for {name}, which copier.yml does not ask")

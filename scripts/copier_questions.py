@@ -86,3 +86,16 @@ def constants(config: dict[str, Any]) -> dict[str, Any]:
             continue
         found[name] = yaml.safe_load(value) if spec.get("type") == "yaml" else value
     return found
+
+
+_LAYOUT_IF = re.compile(r"\{%\s*if image_layout == '([\w-]+)'\s*%\}(.*?)\{%\s*endif\s*%\}", re.S)
+
+
+def refused_layouts(config: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(image_layout, base_os) pairs that a base_os choice's own validator refuses -> its
+    message, read from copier.yml (the one place the pairs are written)."""
+    found = {}
+    for choice in choices(config["base_os"]):
+        for layout, message in _LAYOUT_IF.findall(choice.validator or ""):
+            found[(layout, str(choice.value))] = " ".join(message.split())
+    return found

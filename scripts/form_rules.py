@@ -79,8 +79,12 @@ def bare(pattern: str) -> str:
     return pattern.removeprefix("^").removesuffix("\\Z")
 
 
-def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
-    """question -> its rules. `constants` are copier.yml's computed values (e.g. reserved_names)."""
+def rules(
+    constants: dict[str, Any], refused_layouts: dict[tuple[str, str], str]
+) -> dict[str, list[Rule]]:
+    """question -> its rules. `constants` are copier.yml's computed values (e.g. reserved_names),
+    `refused_layouts` the (image_layout, base_os) pairs base_os's choices refuse, with their
+    messages (copier_questions.refused_layouts)."""
     host = f"{constants['host_name_pattern']}(:{constants['port_pattern']})?"
     registry = host + constants["registry_path_pattern"]
     image_path = constants["image_path_pattern"]
@@ -221,10 +225,10 @@ def rules(constants: dict[str, Any]) -> dict[str, list[Rule]]:
                 {"pattern": whole("[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")},
             ),
         ],
-        # Choices' own validators: alpine is refused with the standalone layout, bookworm with
-        # uv's derived image (none published since uv 0.10.0).
+        # Choices' own validators (e.g. bookworm with uv's derived image, none published since
+        # uv 0.10.0): each refused pair is refused on the form's page too.
         "base_os": [
-            Rule("pick trixie or bookworm", page=refused_pair("standalone", "alpine")),
-            Rule("pick trixie, or the multistage", page=refused_pair("uv-image", "bookworm")),
+            Rule(message, page=refused_pair(layout, base_os))
+            for (layout, base_os), message in refused_layouts.items()
         ],
     }

@@ -137,7 +137,8 @@ def test_every_validator_message_is_claimed_by_a_rule() -> None:
     """A new branch in a Copier validator needs a form rule too (scripts/form_rules.py)."""
     rules_module = load_script("form_rules")
     reader = load_script("copier_questions")
-    table = rules_module.rules(reader.constants(copier_config()))
+    config = copier_config()
+    table = rules_module.rules(reader.constants(config), reader.refused_layouts(config))
     for name, spec in copier_questions().items():
         validators = [spec.get("validator")] + [c.validator for c in reader.choices(spec)]
         for message in [m for v in validators if v for m in reader.messages(v)]:

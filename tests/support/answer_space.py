@@ -13,6 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from scripts.copier_questions import refused_layouts
 from tests.support.variants import copier_config, copier_questions
 
 NAME_MAX = 50  # README: project_name is 1-50 characters
@@ -183,8 +184,8 @@ def accepted_answers(draw) -> dict[str, Any]:
             answers[name] = draw(st.sampled_from(choice_values(name)))
     # Adoption needs a uv project in the destination: tests/docker/test_adopt.py adopts fixtures.
     answers["existing_project"] = False
-    # base_os choices' own validators refuse two pairs (copier.yml): draw another base_os.
-    refused = {("standalone", "alpine"), ("uv-image", "bookworm")}
+    # base_os choices' own validators refuse some layouts (copier.yml): draw another base_os.
+    refused = set(refused_layouts(copier_config()))
     if (answers["image_layout"], answers["base_os"]) in refused:
         others = [
             os for os in choice_values("base_os") if (answers["image_layout"], os) not in refused
