@@ -58,7 +58,7 @@ CPYTHON_TEST_PACKAGE = "test"
 UV_REFUSED_SCRIPTS = ("python", "python3", "pythonw")
 #: Tools around the project that are imported by name: uv's own Python package; what
 #: `uv venv --seed` and ensurepip put into a venv; the project's test folder.
-TOOLS = ("uv", "pip", "setuptools", "wheel", "tests", "app")
+TOOLS = ("uv", "pip", "setuptools", "wheel", "tests")
 
 
 def shaped(names) -> set[str]:
