@@ -40,12 +40,13 @@ def report(year: Year) -> str:
             )
             lines.append(f"  {outcome.service}: conflicts in {described}")
     untouched = sum(len(o.untouched_by_team()) for o in year.outcomes)
+    needless = sum(len(o.needless()) for o in year.outcomes)
     services = len({o.service for o in year.outcomes})
     lines.append(
         f"Total: {year.conflicts()} conflicted files in {len(year.outcomes)} updates"
         f" ({services} services x {len(RELEASES)} releases); {untouched} in files the team did"
-        f" not touch; {year.conflicts() - untouched} in files both touched, none of them the"
-        " same setting"
+        f" not touch; {needless} needless (not where both changed the same setting);"
+        f" {year.conflicts() - needless} where both changed the same setting"
     )
     return "\n".join(lines)
 

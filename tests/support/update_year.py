@@ -7,7 +7,8 @@ edits and commits them, then `copier update` takes it through every release in t
 update the conflicted files are recorded with whether the team and the release touched them;
 a conflict is resolved as a team would keep its own side, re-locked and committed.
 
-No release changes a setting a team changed, so every conflict is needless: the goal is none.
+One release changes a setting every team changed too (ruff's line length): its conflict, in
+that file, is the one that belongs. Every other conflict is needless: the goal is none.
 Used by benchmarks/update_year.py (the whole year, printed) and the update tier (a short year).
 """
 
@@ -107,6 +108,12 @@ def bump_action_pins(template: TemplateRepo) -> None:
         path.write_text(pin.sub("actions/checkout@" + "1" * 40 + " # v7.0.2", path.read_text()))
 
 
+def new_line_length(template: TemplateRepo) -> None:
+    """The setting the teams changed too: ruff's line length."""
+    name = template_file(template, "line-length = 100")
+    template.edit(name, "line-length = 100", "line-length = 110")
+
+
 NEW_QUESTION = """
 use_editorconfig:
   type: bool
@@ -128,6 +135,8 @@ class Release:
     version: str
     what: str
     change: Callable[[TemplateRepo], None]
+    #: A setting a team changed too, and the file holding it: a conflict there belongs.
+    same_setting: str | None = None
 
 
 RELEASES = (
@@ -137,6 +146,7 @@ RELEASES = (
     Release("1.4.0", "a Dockerfile improvement", dockerfile_improvement),
     Release("1.5.0", "action pin bumps", bump_action_pins),
     Release("1.6.0", "a new question (a new file)", new_question),
+    Release("1.7.0", "ruff's line length, which teams set too", new_line_length, "pyproject.toml"),
 )
 
 
@@ -196,8 +206,9 @@ class Outcome:
     release_touched: set[str]
 
     def needless(self) -> list[str]:
-        """Every conflict here: no release changes a setting a team changed."""
-        return self.conflicts
+        """The conflicts outside the one file where the release and the team changed the same
+        setting."""
+        return [name for name in self.conflicts if name != self.release.same_setting]
 
     def untouched_by_team(self) -> list[str]:
         return [name for name in self.conflicts if name not in self.team_touched]

@@ -5,7 +5,8 @@ runs the whole year for three services and prints it): the template's tool versi
 new dev tool and a Dockerfile improvement, against a team that added runtime and dev
 dependencies, set its line length, and edited the README, a route and the Dockerfile. None of
 the releases changes a setting the team changed, so no update may conflict; the team's edits
-and the template's changes are both there at the end, and the lock is current.
+and the template's changes are both there at the end, and the lock is current. A release that
+changes the line length the team set too conflicts in that one file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.support.update_year import (
     bump_tools,
     dockerfile_improvement,
     new_dev_tool,
+    new_line_length,
     simulate,
 )
 
@@ -54,3 +56,16 @@ def test_a_year_of_releases_never_conflicts_with_the_teams_own_settings(tmp_path
     assert "ruff>=0.15.1" in tools
     assert "ENV PYTHONFAULTHANDLER=1" in dockerfile
     run(["uv", "lock", "--check", "--offline"], cwd=service)
+
+
+def test_the_one_setting_both_changed_conflicts_in_its_own_file(tmp_path: Path) -> None:
+    """The measurement can see a conflict: where the release changes the line length the team
+    set too, the update conflicts in pyproject.toml, and only there."""
+    (release,) = [r for r in RELEASES if r.change is new_line_length]
+    year = simulate(tmp_path, releases=(release,), variants=("defaults",))
+    (outcome,) = year.outcomes
+    assert outcome.conflicts == ["pyproject.toml"]
+    assert outcome.needless() == []
+    # Resolved as the team would, keeping its own side.
+    pyproject = tomllib.loads((tmp_path / "defaults" / "pyproject.toml").read_text())
+    assert pyproject["tool"]["ruff"]["line-length"] == 120
