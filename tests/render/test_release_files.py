@@ -25,8 +25,6 @@ NODE_BIN = TEMPLATE_ROOT / "tests" / "tools" / "node_modules" / ".bin"
 VENV_BIN = TEMPLATE_ROOT / ".venv" / "bin"
 #: `owner/repo[/path]@<full commit sha> # vX.Y.Z`: the only form a `uses:` may take.
 PINNED_USES = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
-#: Permissions that can change the repository, its packages or its identity.
-WRITE_SCOPES = {"contents", "packages", "id-token", "attestations", "pull-requests", "actions"}
 
 EVERY = pytest.mark.parametrize("variant", variant_params())
 #: The workflow checks, for the variants that have workflows.
@@ -182,6 +180,11 @@ def test_copier_update_runs_where_no_write_token_is(project, variant) -> None:
             assert "copier" not in runs, f"{name} holds a write token and runs copier"
             opener = name
     assert jobs[opener]["needs"] == updater
+    # The pull request's label (template-update-conflicts) is created on first use: GitHub asks
+    # for issues: write to create a label, pull-requests: write to put it on a pull request.
+    assert jobs[opener]["permissions"] == {
+        "contents": "write", "pull-requests": "write", "issues": "write",
+    }  # fmt: skip
 
 
 @WITH_CI
