@@ -75,6 +75,20 @@ def docker_session(docker_engine) -> Iterator[DockerSession]:
         session.cleanup()
 
 
+@pytest.fixture(autouse=True)
+def containers_of_this_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The containers a test starts are removed when it ends. Each web image runs its
+    HEALTHCHECK (a Python start) every 10 s, several times slower under QEMU: kept to the end of
+    the session, some 35 of them took a good part of CI's two cores."""
+    if "docker_session" not in request.fixturenames:
+        yield
+        return
+    session: DockerSession = request.getfixturevalue("docker_session")
+    before = len(session.containers)
+    yield
+    session.remove_containers_since(before)
+
+
 @pytest.fixture(scope="session")
 def local_registry(docker_engine) -> Iterator[LocalRegistry]:
     """A real registry on 127.0.0.1 for this session (tests/support/standins/registry.py)."""

@@ -151,11 +151,21 @@ class DockerSession:
         return private
 
     def start(self, *args: str) -> str:
-        """`docker run --detach ARGS`; the container is removed at the end of the session."""
-        name = f"cuvd-test-{self.token}-{len(self.containers)}"
+        """`docker run --detach ARGS`; the container is removed when the test that started it
+        ends (tests/docker/conftest.py), or at the end of the session."""
+        self.counter += 1
+        name = f"cuvd-test-{self.token}-c{self.counter}"
         self.containers.append(name)
         docker("run", "--detach", "--name", name, *args, timeout=120)
         return name
+
+    def remove_containers_since(self, count: int) -> None:
+        """Remove the containers started after the first `count`: a test's own, at its end."""
+        removed = self.containers[count:]
+        for name in removed:
+            docker("rm", "--force", "--volumes", name, check=False)
+        del self.containers[count:]
+        self.web = {key: web for key, web in self.web.items() if web[0] not in removed}
 
     def start_web(self, project: DockerProject, *extra: str) -> tuple[str, int]:
         """A production web container with its port published on 127.0.0.1: (name, port)."""
