@@ -57,10 +57,12 @@ def without_uv_cache(project: Path) -> None:
 
 
 def failing_step_lines(output: str, stage: str) -> list[str]:
-    """The lines the failing RUN step of `stage` printed, in a --progress=plain log."""
-    step = re.search(rf"^#(\d+) \[(?:\S+/\S+ )?{stage} \d+/\d+\] RUN", output, re.MULTILINE)
-    assert step, output[-3000:]
-    return re.findall(rf"^#{step[1]} \d+\.\d+ (.*)$", output, re.MULTILINE)
+    """The lines the failing RUN step of `stage` printed, in a --progress=plain log (the stage
+    may have other RUN steps: the failing one is the step BuildKit reports an ERROR for)."""
+    steps = re.findall(rf"^#(\d+) \[(?:\S+/\S+ )?{stage} \d+/\d+\] RUN", output, re.MULTILINE)
+    failed = [step for step in steps if re.search(rf"^#{step} ERROR", output, re.MULTILINE)]
+    assert failed, output[-3000:]
+    return re.findall(rf"^#{failed[0]} \d+\.\d+ (.*)$", output, re.MULTILINE)
 
 
 def failure_summary(output: str, stage: str) -> str:
