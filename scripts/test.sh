@@ -20,5 +20,6 @@ trap stop_engine EXIT
 
 bash scripts/bootstrap.sh
 
-# Two workers; every test of one variant runs on one worker, which renders it once.
-uv run --locked pytest -n 2 --dist loadgroup "$@"
+# Two workers; every test of one variant runs on one worker, which renders it once. The 30
+# slowest tests are listed at the end, to see where the suite's time goes.
+uv run --locked pytest -n 2 --dist loadgroup --durations=30 "$@"
