@@ -80,7 +80,8 @@ def containers_of_this_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """The containers a test starts are removed when it ends. Each web image runs its
     HEALTHCHECK (a Python start) every 10 s, several times slower under QEMU: kept to the end of
     the session, some 35 of them took a good part of CI's two cores."""
-    if "docker_session" not in request.fixturenames:
+    # docker_project asks for the session at run time (getfixturevalue), so name it too.
+    if not {"docker_session", "docker_project"} & set(request.fixturenames):
         yield
         return
     session: DockerSession = request.getfixturevalue("docker_session")
